@@ -1,0 +1,43 @@
+// The thin VS Code client: starts the Docksmith language server over IPC and forwards
+// configuration and project-file changes. All Dockerfile knowledge lives in the server.
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+
+/** Files whose content changes what Docksmith reports for a Dockerfile. */
+const PROJECT_FILES = '**/{pyproject.toml,uv.lock,gunicorn.conf.py,requirements*.txt,*task-def*.json,*taskdef*.json,*task_definition*.json}';
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const output = vscode.window.createOutputChannel('Docksmith', { log: true });
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'dockerfile' },
+      { scheme: 'untitled', language: 'dockerfile' },
+    ],
+    synchronize: {
+      configurationSection: 'docksmith',
+      fileEvents: vscode.workspace.createFileSystemWatcher(PROJECT_FILES),
+    },
+    outputChannel: output,
+  };
+  client = new LanguageClient('docksmith', 'Docksmith', serverOptions, clientOptions);
+  context.subscriptions.push(
+    vscode.commands.registerCommand('docksmith.restartServer', async () => {
+      await client?.restart();
+    }),
+    vscode.commands.registerCommand('docksmith.showOutput', () => output.show(true)),
+  );
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

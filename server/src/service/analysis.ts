@@ -1,0 +1,154 @@
+// Facts about one Dockerfile version that several rules need (the server invocation, what each
+// RUN installs, where a new instruction goes). Computed on first use and shared by all rules.
+
+import { DockerfileModel, Instr, Stage } from './model';
+import { DepInstall, PackageOp, UserAdd, depInstall, packageOp, userAdd } from './commands';
+import { DocWord, Invocation, Option, envValue, findInvocation, parseOptions, splitArgsValue } from './gunicorn';
+import { ASGI_FRAMEWORKS } from './standard';
+import { OffsetEdit, ProjectFacts, Standard } from './types';
+
+export interface RunFacts {
+  installs: DepInstall[];
+  packages: PackageOp[];
+  users: UserAdd[];
+}
+
+/** RUN texts that cannot contain anything the rules look for are not tokenized at all. */
+const INTERESTING_RUN = /pip|uv|poetry|pipenv|apt|apk|yum|dnf|useradd|adduser|fastapi|flask/;
+
+export interface GunicornSettings {
+  /** Command line options, then GUNICORN_CMD_ARGS options (lower precedence). */
+  cli: Map<string, Option[]>;
+  envArgs: Map<string, Option[]>;
+  /** WEB_CONCURRENCY (inline or ENV). */
+  webConcurrency?: DocWord;
+  /** A config file may set what the command line does not show. */
+  configFile?: string;
+}
+
+export class Analysis {
+  private runCache = new Map<Instr, RunFacts>();
+  private inv?: Invocation | null;
+  private gs?: GunicornSettings | null;
+  private eol?: string;
+
+  constructor(readonly model: DockerfileModel, readonly standard: Standard, readonly facts: ProjectFacts) {}
+
+  get final(): Stage | undefined {
+    return this.model.finalStage;
+  }
+
+  run(instr: Instr): RunFacts {
+    let f = this.runCache.get(instr);
+    if (!f) {
+      f = { installs: [], packages: [], users: [] };
+      const raw = this.model.text.slice(instr.argsStart, instr.end);
+      if (INTERESTING_RUN.test(raw)) {
+        for (const cmd of this.model.runCommands(instr)) {
+          const d = depInstall(cmd);
+          if (d) f.installs.push(d);
+          const p = packageOp(cmd);
+          if (p) f.packages.push(p);
+          const u = userAdd(cmd);
+          if (u) f.users.push(u);
+        }
+      }
+      this.runCache.set(instr, f);
+    }
+    return f;
+  }
+
+  /** RUN instructions of a stage (own instructions only). */
+  runs(stage: Stage): Instr[] {
+    return stage.instrs.filter((i) => i.keyword === 'RUN');
+  }
+
+  invocation(): Invocation | undefined {
+    if (this.inv === undefined) this.inv = (this.final && findInvocation(this.model, this.final)) || null;
+    return this.inv ?? undefined;
+  }
+
+  gunicorn(): GunicornSettings | undefined {
+    if (this.gs !== undefined) return this.gs ?? undefined;
+    const inv = this.invocation();
+    if (!inv || inv.kind !== 'gunicorn' || !this.final) { this.gs = null; return undefined; }
+    const envWord = (name: string) => inv.env.get(name) ? inlineEnvValue(inv.env.get(name)!, name) : envValue(this.model, this.final!, name);
+    const cmdArgs = envWord('GUNICORN_CMD_ARGS');
+    const envArgs = cmdArgs ? parseOptions('gunicorn', splitArgsValue(cmdArgs)).options : new Map<string, Option[]>();
+    const config = inv.options.get('config')?.at(-1) ?? envArgs.get('config')?.at(-1);
+    const configFile = config ? (config.inline ?? config.value?.value ?? 'a config file') : this.facts.hasGunicornConfig ? 'gunicorn.conf.py' : undefined;
+    this.gs = { cli: inv.options, envArgs, webConcurrency: envWord('WEB_CONCURRENCY'), configFile };
+    return this.gs;
+  }
+
+  /** The effective occurrence of a gunicorn option: command line first, then GUNICORN_CMD_ARGS. */
+  gunicornOption(name: string): Option | undefined {
+    const g = this.gunicorn();
+    return g?.cli.get(name)?.at(-1) ?? g?.envArgs.get(name)?.at(-1);
+  }
+
+  /** Is the project an ASGI service (FastAPI, Starlette, …)? */
+  isAsgi(): boolean {
+    const deps = this.facts.dependencies ?? [];
+    if (deps.some((d) => ASGI_FRAMEWORKS.includes(d))) return true;
+    for (const s of this.model.stages) {
+      for (const r of this.runs(s)) {
+        for (const inst of this.run(r).installs) {
+          if (inst.args.some((a) => ASGI_FRAMEWORKS.includes(a.value.toLowerCase().replace(/[[<>=~!;].*$/, '')))) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The document's line ending. */
+  get newline(): string {
+    return (this.eol ??= /\r\n/.test(this.model.text.slice(0, 2000)) ? '\r\n' : '\n');
+  }
+
+  /**
+   * An edit that adds `lines` as new instructions in the stage: before its first CMD/ENTRYPOINT
+   * (and the comments directly above it), unless `after` comes later; otherwise after the stage's
+   * last instruction.
+   */
+  insertInStage(stage: Stage, text: string, after?: Instr): OffsetEdit {
+    const nl = this.newline;
+    const anchor = stage.instrs.find((i) => (i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && (!after || i.start > after.start));
+    if (anchor) {
+      const at = this.commentBlockStart(anchor);
+      return { start: at, end: at, newText: text + nl };
+    }
+    const last = stage.instrs.length ? stage.instrs[stage.instrs.length - 1] : stage.from;
+    return { start: last.end, end: last.end, newText: nl + text };
+  }
+
+  /** Does document[start, end) contain a comment line (which a replacing edit would drop)? */
+  hasInnerComment(start: number, end: number): boolean {
+    return /[\r\n][ \t]*#/.test(this.model.text.slice(start, end));
+  }
+
+  /** Start of the line of the instruction, or of the run of comment lines directly above it. */
+  commentBlockStart(instr: Instr): number {
+    const starts = this.model.lineStarts();
+    const text = this.model.text;
+    let line = instr.line;
+    while (line > 0) {
+      const s = starts[line - 1];
+      const e = starts[line];
+      const content = text.slice(s, e).trim();
+      if (!content.startsWith('#') || this.model.stages.length === 0) break;
+      // do not climb into an earlier instruction (heredoc bodies and continuations)
+      const prev = this.model.instrs.find((i) => i.start < starts[line] && i.end > s);
+      if (prev) break;
+      line--;
+    }
+    return starts[line];
+  }
+}
+
+/** The value of an inline `NAME=value` word; exact offsets only when the value is unquoted. */
+function inlineEnvValue(w: DocWord, name: string): DocWord {
+  const value = w.value.slice(name.length + 1);
+  const exact = w.end - w.start === w.value.length && !w.noEdit;
+  return { ...w, value, start: w.start + name.length + 1, inner: undefined, noEdit: !exact };
+}

@@ -1,0 +1,1 @@
+export function hoverAt(): string | undefined { return undefined; }

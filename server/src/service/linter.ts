@@ -1,0 +1,67 @@
+// Runs every enabled rule once over a shared model and analysis, then applies configured
+// severities and pragmas in one place.
+
+import { Analysis } from './analysis';
+import { DockerfileModel } from './model';
+import { Pragmas, isSilenced, readPragmas } from './pragmas';
+import { RULES, RULE_NAMES } from './rules';
+import { Diagnostic, Finding, LintContext, Severity } from './types';
+
+const ORDER: Severity[] = ['hint', 'info', 'warning', 'error'];
+
+/** Documents larger than this are not linted (a clear note instead of a stalled server). */
+export const MAX_LINT_BYTES = 4 * 1024 * 1024;
+
+export interface LintResult {
+  diagnostics: Diagnostic[];
+  model?: DockerfileModel;
+  analysis?: Analysis;
+  pragmas?: Pragmas;
+}
+
+export function lintModel(model: DockerfileModel, ctx: LintContext, only?: string[]): LintResult {
+  const analysis = new Analysis(model, ctx.standard, ctx.facts);
+  const pragmas = readPragmas(model, RULE_NAMES);
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    const name = rule.meta.name;
+    if (only && !only.includes(name)) continue;
+    if (ctx.standard.rules[name] === 'off') continue;
+    try {
+      rule.check({ a: analysis, report: (f) => findings.push({ ...f, rule: name }) });
+    } catch (err) {
+      ctx.onRuleError?.(name, err);
+    }
+  }
+  if (!only || only.includes('invalid-pragma')) findings.push(...pragmas.problems);
+  const diagnostics: Diagnostic[] = [];
+  for (const f of findings) {
+    if (isSilenced(pragmas, model, f)) continue;
+    const severity = severityOf(f, ctx);
+    if (!severity) continue;
+    diagnostics.push({ ...f, severity, range: { start: model.position(f.start), end: model.position(f.end) } });
+  }
+  diagnostics.sort((x, y) => x.start - y.start || x.rule.localeCompare(y.rule));
+  return { diagnostics, model, analysis, pragmas };
+}
+
+function severityOf(f: Finding, ctx: LintContext): Severity | undefined {
+  const configured = ctx.standard.rules[f.rule];
+  if (configured === 'off') return undefined;
+  const meta = RULES.find((r) => r.meta.name === f.rule)?.meta;
+  let sev: Severity = configured ?? f.severity ?? meta?.severity ?? 'warning';
+  if (f.uncertain && ORDER.indexOf(sev) > ORDER.indexOf('info')) sev = 'info';
+  return sev;
+}
+
+export function lintText(text: string, ctx: LintContext, only?: string[]): LintResult {
+  if (text.length > MAX_LINT_BYTES) {
+    return {
+      diagnostics: [{
+        rule: 'file-too-large', start: 0, end: 0, severity: 'info', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        message: `Docksmith skipped this file: it is ${(text.length / 1048576).toFixed(1)} MiB, over the ${MAX_LINT_BYTES / 1048576} MiB limit for linting.`,
+      }],
+    };
+  }
+  return lintModel(new DockerfileModel(text), ctx, only);
+}

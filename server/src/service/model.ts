@@ -1,0 +1,239 @@
+// DockerfileModel: the parsed Dockerfile as the rules see it. Parsed once per document version;
+// everything derived (stages, logical text, shell scripts, flags) is computed lazily and cached,
+// so rules share the work instead of re-walking the file.
+
+import { DockerfileParser, Dockerfile, Instruction, Run, Copy, Env, Arg } from 'dockerfile-ast';
+import { Source, lineStarts, logicalSource, offsetAt, positionAt } from './text';
+import { SimpleCommand, Word, parseShell } from './shell';
+
+export interface Flag { name: string; value: string; start: number; end: number }
+
+export interface Instr {
+  keyword: string;
+  /** Document offsets of the whole instruction, keyword to last character. */
+  start: number;
+  end: number;
+  /** Document offset where the arguments begin. */
+  argsStart: number;
+  line: number;
+  ast: Instruction;
+  stage?: Stage;
+}
+
+export interface Stage {
+  index: number;
+  /** `AS` name, lower-case. */
+  name?: string;
+  from: Instr;
+  /** Image reference as written and with ARG defaults substituted (undefined when unresolvable). */
+  imageRaw: string;
+  image?: string;
+  /** The earlier stage this one is built FROM, if any. */
+  parent?: Stage;
+  /** Instructions after FROM, up to the next FROM. */
+  instrs: Instr[];
+  isFinal: boolean;
+}
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', '/bin/sh', '/bin/bash', '/bin/dash', '/bin/ash', '/usr/bin/env']);
+
+export class DockerfileModel {
+  readonly text: string;
+  readonly ast: Dockerfile;
+  readonly instrs: Instr[] = [];
+  readonly stages: Stage[] = [];
+  readonly escape: string;
+  /** ARGs declared before the first FROM, with their defaults. */
+  readonly globalArgs = new Map<string, string | undefined>();
+  private starts?: number[];
+  private logicalCache = new Map<Instr, Source>();
+  private scriptCache = new Map<Instr, SimpleCommand[]>();
+  private flagCache = new Map<Instr, { flags: Flag[]; rest: number }>();
+
+  constructor(text: string) {
+    this.text = text;
+    this.ast = DockerfileParser.parse(text);
+    this.escape = this.ast.getEscapeCharacter() || '\\';
+    let stage: Stage | undefined;
+    const byName = new Map<string, Stage>();
+    for (const ast of this.ast.getInstructions()) {
+      const r = ast.getRange();
+      const kw = ast.getInstructionRange();
+      const start = this.offset(r.start);
+      const end = this.offset(r.end);
+      let argsStart = this.offset(kw.end);
+      while (argsStart < end && (text[argsStart] === ' ' || text[argsStart] === '\t')) argsStart++;
+      const instr: Instr = { keyword: ast.getKeyword(), start, end, argsStart, line: r.start.line, ast };
+      this.instrs.push(instr);
+      if (instr.keyword === 'FROM') {
+        const from = ast as unknown as { getImage(): string | null; getBuildStage(): string | null };
+        const imageRaw = from.getImage() ?? '';
+        const image = this.resolve(imageRaw, this.globalArgs);
+        const name = from.getBuildStage()?.toLowerCase() ?? undefined;
+        const parent = image !== undefined ? byName.get(image.toLowerCase()) : undefined;
+        stage = { index: this.stages.length, name, from: instr, imageRaw, image, parent, instrs: [], isFinal: false };
+        instr.stage = stage;
+        this.stages.push(stage);
+        if (name) byName.set(name, stage);
+      } else if (stage) {
+        instr.stage = stage;
+        stage.instrs.push(instr);
+      } else if (instr.keyword === 'ARG') {
+        for (const p of (ast as Arg).getProperty() ? [(ast as Arg).getProperty()!] : []) {
+          this.globalArgs.set(p.getName(), p.getValue() ?? undefined);
+        }
+      }
+    }
+    if (this.stages.length) this.stages[this.stages.length - 1].isFinal = true;
+  }
+
+  get finalStage(): Stage | undefined {
+    return this.stages[this.stages.length - 1];
+  }
+
+  /** The stage and its ancestors, root first. */
+  chain(stage: Stage): Stage[] {
+    const out: Stage[] = [];
+    const seen = new Set<Stage>();
+    for (let s: Stage | undefined = stage; s && !seen.has(s); s = s.parent) { seen.add(s); out.unshift(s); }
+    return out;
+  }
+
+  /** Instructions of the stage and its ancestors, in build order (FROMs excluded). */
+  chainInstrs(stage: Stage): Instr[] {
+    return this.chain(stage).flatMap((s) => s.instrs);
+  }
+
+  lineStarts(): number[] {
+    return (this.starts ??= lineStarts(this.text));
+  }
+
+  offset(pos: { line: number; character: number }): number {
+    return offsetAt(this.lineStarts(), this.text.length, pos);
+  }
+
+  position(offset: number): { line: number; character: number } {
+    return positionAt(this.lineStarts(), offset);
+  }
+
+  /** Logical text of the instruction's arguments (continuations joined, inner comment lines dropped). */
+  logical(instr: Instr): Source {
+    let src = this.logicalCache.get(instr);
+    if (!src) {
+      src = logicalSource(this.text, instr.argsStart, instr.end, this.escape);
+      this.logicalCache.set(instr, src);
+    }
+    return src;
+  }
+
+  /** Leading `--name=value` flags of RUN/COPY/ADD/FROM/HEALTHCHECK, and where the rest begins (logical index). */
+  flags(instr: Instr): { flags: Flag[]; rest: number } {
+    let f = this.flagCache.get(instr);
+    if (!f) {
+      const src = this.logical(instr);
+      const t = src.text;
+      const flags: Flag[] = [];
+      let i = 0;
+      for (;;) {
+        while (i < t.length && /\s/.test(t[i])) i++;
+        if (!t.startsWith('--', i)) break;
+        let j = i;
+        while (j < t.length && !/\s/.test(t[j])) j++;
+        const word = t.slice(i + 2, j);
+        const eq = word.indexOf('=');
+        flags.push({ name: (eq < 0 ? word : word.slice(0, eq)).toLowerCase(), value: eq < 0 ? '' : word.slice(eq + 1), start: i, end: j });
+        i = j;
+      }
+      f = { flags, rest: i };
+      this.flagCache.set(instr, f);
+    }
+    return f;
+  }
+
+  flag(instr: Instr, name: string): Flag | undefined {
+    return this.flags(instr).flags.find((f) => f.name === name);
+  }
+
+  /**
+   * Shell commands a RUN executes: the command line plus the bodies of heredocs that a shell reads
+   * (`RUN <<EOF`, `RUN bash <<EOF`); heredocs fed to other programs (`python3 <<EOF`, `cat <<EOF > f`) are data.
+   */
+  runCommands(instr: Instr): SimpleCommand[] {
+    let cmds = this.scriptCache.get(instr);
+    if (cmds) return cmds;
+    const src = this.logical(instr);
+    const rest = this.flags(instr).rest;
+    const body = { text: src.text.slice(rest), offsets: src.offsets.subarray(rest) };
+    if (!body.text.includes('<<')) {
+      cmds = parseShell(body).commands;
+    } else {
+      const nl = body.text.indexOf('\n');
+      const first = nl < 0 ? body : { text: body.text.slice(0, nl), offsets: body.offsets.subarray(0, nl) };
+      cmds = parseShell(first).commands;
+      const shellDocs = new Set<string>();
+      for (const c of cmds) {
+        if (!c.heredocs) continue;
+        const prog = c.words[0]?.value;
+        if (!prog || SHELLS.has(prog)) shellDocs.add(c.heredocs[0]);
+      }
+      const heredocs = (instr.ast as Run).getHeredocs?.() ?? [];
+      for (const h of heredocs) {
+        const range = h.getContentRange();
+        if (!range || !shellDocs.has(h.getName())) continue;
+        const hs = logicalSource(this.text, this.offset(range.start), this.offset(range.end), this.escape);
+        cmds = cmds.concat(parseShell(hs).commands);
+      }
+    }
+    this.scriptCache.set(instr, cmds);
+    return cmds;
+  }
+
+  /** The stage's ENV and ARG values visible before `before` (document offset), following the chain. */
+  variables(stage: Stage, before: number): Map<string, string | undefined> {
+    const vars = new Map<string, string | undefined>();
+    for (const i of this.chainInstrs(stage)) {
+      if (i.start >= before) break;
+      if (i.keyword === 'ENV') {
+        for (const p of (i.ast as Env).getProperties()) vars.set(p.getName(), p.getValue() ?? '');
+      } else if (i.keyword === 'ARG') {
+        const p = (i.ast as Arg).getProperty();
+        if (p) vars.set(p.getName(), p.getValue() ?? this.globalArgs.get(p.getName()));
+      }
+    }
+    return vars;
+  }
+
+  /** Substitute $VAR / ${VAR} / ${VAR:-default} from `vars`; undefined when something cannot be resolved. */
+  resolve(text: string, vars: Map<string, string | undefined>): string | undefined {
+    let ok = true;
+    const out = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced, op, arg, bare) => {
+      const name = braced ?? bare;
+      const v = vars.get(name);
+      if (op === ':-' || op === '-') {
+        if (v === undefined || (op === ':-' && v === '')) return arg;
+        return v;
+      }
+      if (op === ':+' || op === '+') return v ? arg : '';
+      if (v === undefined) { ok = false; return ''; }
+      return v;
+    });
+    return ok ? out : undefined;
+  }
+
+  /** The base image at the root of the stage's chain (the external image it really starts from). */
+  rootImage(stage: Stage): string | undefined {
+    return this.chain(stage)[0].image;
+  }
+
+  /** Words of a COPY/ADD after its flags (sources and destination). */
+  copyArgs(instr: Instr): Word[] {
+    const src = this.logical(instr);
+    const rest = this.flags(instr).rest;
+    const cmds = parseShell({ text: src.text.slice(rest), offsets: src.offsets.subarray(rest) }).commands;
+    return cmds.flatMap((c) => c.words);
+  }
+
+  isHeredocCopy(instr: Instr): boolean {
+    return ((instr.ast as Copy).getHeredocs?.() ?? []).length > 0;
+  }
+}

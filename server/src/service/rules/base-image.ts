@@ -1,0 +1,90 @@
+import { defineRule } from './rule';
+import { Stage } from '../model';
+import { Analysis } from '../analysis';
+import { OffsetEdit } from '../types';
+
+/** Names under which Docker Hub's official python image is pulled. */
+const PYTHON_IMAGE = /^(?:(?:docker\.io\/|index\.docker\.io\/|public\.ecr\.aws\/docker\/|mirror\.gcr\.io\/)?library\/)?python$/;
+
+export interface TagVerdict { problem: string; fixedTag?: (raw: string) => string | undefined; keepsVersion?: boolean }
+
+/** Judge a resolved python image tag; undefined when it follows the standard. */
+export function judgePythonTag(tag: string | undefined, digest: boolean, python: string): TagVerdict | undefined {
+  if (tag === undefined) {
+    if (digest) return undefined;
+    return { problem: 'untagged (it means `latest`: whatever Python is newest, on the ~1 GB full image)', fixedTag: () => `${python}-slim` };
+  }
+  if (tag === 'latest') return { problem: '`latest`: unpinned, and the ~1 GB full image', fixedTag: () => `${python}-slim` };
+  const m = /^(\d+)(?:\.(\d+))?(?:\.\d+)?(?:(?:a|b|rc)\d+)?(-.*)?$/.exec(tag);
+  if (!m) {
+    // variant-only tags: `slim`, `alpine`, `bookworm`…
+    return { problem: `\`${tag}\` without a Python version (it follows the newest Python)`, fixedTag: () => `${python}-slim` };
+  }
+  const variant = m[3] ?? '';
+  const version = tag.slice(0, tag.length - variant.length);
+  if (!m[2]) return { problem: `major-only \`${tag}\` (the Python minor changes under you)`, fixedTag: () => `${python}-slim` };
+  if (/^-alpine/.test(variant)) return { problem: '`alpine` (musl: no manylinux wheels, slow and fragile builds)', fixedTag: () => `${version}-slim`, keepsVersion: true };
+  if (/^-(windowsservercore|nanoserver)/.test(variant)) return undefined;
+  if (/^-slim/.test(variant)) return undefined;
+  return { problem: `the full image \`${tag}\` (~1 GB with compilers)`, fixedTag: () => `${version}-slim${variant}`, keepsVersion: true };
+}
+
+function fixEdit(a: Analysis, stage: Stage, fixed: string, keepsVersion: boolean): OffsetEdit | undefined {
+  // Edit the literal text of the FROM's image: tag part when it is written out, else append.
+  const from = stage.from;
+  const raw = stage.imageRaw;
+  const at = a.model.text.indexOf(raw, from.argsStart);
+  if (at < 0 || at > from.end) return undefined;
+  const digest = raw.indexOf('@');
+  const ref = digest < 0 ? raw : raw.slice(0, digest);
+  const colon = ref.lastIndexOf(':');
+  const hasTag = colon > ref.lastIndexOf('/');
+  const rawTag = hasTag ? ref.slice(colon + 1) : undefined;
+  if (rawTag === undefined) return { start: at + ref.length, end: at + ref.length, newText: `:${fixed}` };
+  const tagStart = at + colon + 1;
+  if (!rawTag.includes('$')) return { start: tagStart, end: tagStart + rawTag.length, newText: fixed };
+  // ARG-built tag: keep the variable, adjust the literal variant (`${PY}` → `${PY}-slim`, `${PY}-alpine` → `${PY}-slim`).
+  if (!keepsVersion) return undefined;
+  const lit = /^(\$\{[^}]+\}|\$[A-Za-z_][A-Za-z0-9_]*)(.*)$/.exec(rawTag);
+  if (!lit || lit[2].includes('$')) return undefined;
+  const variant = fixed.replace(/^[0-9.]+/, '');
+  if (!variant.startsWith('-slim')) return undefined;
+  return { start: tagStart + lit[1].length, end: tagStart + rawTag.length, newText: variant };
+}
+
+export default defineRule({
+  meta: {
+    name: 'base-image',
+    severity: 'warning',
+    fix: 'safe',
+    docs: {
+      summary: 'Python stages build FROM a pinned `python:3.X-slim` image.',
+      whatItDoes: 'Checks every stage FROM the official python image (tags built from ARGs are resolved first): full images, `-alpine`, untagged, `latest` and major-only tags are reported. The Python minor itself is yours (it follows `requires-python`).',
+      why: 'The full image is ~1 GB of compilers and tools; alpine uses musl, so manylinux wheels do not install and builds compile from source; untagged, `latest` and `3-slim` change Python under you on the next pull.',
+      example: 'FROM python:3.11 AS builder',
+      useInstead: 'FROM python:3.11-slim AS builder',
+    },
+  },
+  check({ a, report }) {
+    for (const stage of a.model.stages) {
+      if (stage.parent || stage.image === undefined) continue;
+      const image = stage.image;
+      const digest = image.includes('@');
+      const ref = digest ? image.slice(0, image.indexOf('@')) : image;
+      const colon = ref.lastIndexOf(':');
+      const hasTag = colon > ref.lastIndexOf('/');
+      const name = hasTag ? ref.slice(0, colon) : ref;
+      if (!PYTHON_IMAGE.test(name)) continue;
+      const tag = hasTag ? ref.slice(colon + 1) : undefined;
+      const verdict = judgePythonTag(tag, digest, a.standard.python.value);
+      if (!verdict) continue;
+      const fixedTag = verdict.fixedTag?.(tag ?? '');
+      const edit = fixedTag ? fixEdit(a, stage, fixedTag, !!verdict.keepsVersion) : undefined;
+      report({
+        start: stage.from.start, end: stage.from.end,
+        fix: edit && { title: `Use ${name}:${fixedTag}`, safe: true, edits: [edit] },
+        message: `Base image ${image} is ${verdict.problem}. The standard is a pinned slim image: \`${name}:${fixedTag ?? `${a.standard.python.value}-slim`}\`.`,
+      });
+    }
+  },
+});

@@ -1,0 +1,87 @@
+import { defineRule } from './rule';
+import { Instr } from '../model';
+import { DepInstall } from '../commands';
+import { Fix, OffsetEdit } from '../types';
+
+/** Dependency manifests: copying them before the install keeps the dependency layer cached. */
+const MANIFEST = /^(pyproject\.toml|uv\.lock|poetry\.lock|pipfile(\.lock)?|setup\.py|setup\.cfg|requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|requirements\/?.*)$/i;
+/** Files a build backend needs that are not source code: neither manifest nor source. */
+const NEUTRAL = /^(readme[^/]*|license[^/]*|licence[^/]*|\.python-version)$/i;
+
+export default defineRule({
+  meta: {
+    name: 'deps-before-source',
+    severity: 'warning',
+    fix: 'unsafe',
+    docs: {
+      summary: 'Copy dependency manifests and install dependencies before copying the source.',
+      whatItDoes: 'In each stage, checks that no COPY/ADD of source (`.`, `src/`, anything but `pyproject.toml`, `uv.lock`, `requirements*.txt` and other manifests) comes before the first dependency install (`uv sync`, `uv pip install`, `pip install`, `poetry install`). Bind-mounted manifests count as copied.',
+      why: 'Docker caches layers in order: when source is copied before the install, every source edit re-runs the whole dependency install. With manifests first, a code change rebuilds in seconds.',
+      example: 'COPY . .\nRUN uv sync --locked',
+      useInstead: 'COPY pyproject.toml uv.lock ./\nRUN uv sync --locked --no-install-project\nCOPY src/ ./src/\nRUN uv sync --locked',
+    },
+  },
+  check({ a, report }) {
+    for (const stage of a.model.stages) {
+      let firstInstall: { instr: Instr; install: DepInstall } | undefined;
+      for (const i of stage.instrs) {
+        if (i.keyword !== 'RUN') continue;
+        const inst = a.run(i).installs[0];
+        if (inst) { firstInstall = { instr: i, install: inst }; break; }
+      }
+      if (!firstInstall) continue;
+      const { instr: run, install } = firstInstall;
+      let manifestBefore = a.model.flags(run).flags.some((f) => f.name === 'mount' && /type=bind/.test(f.value) && /source=[^,]*(pyproject|lock|requirements|pipfile)/i.test(f.value));
+      const sources: Instr[] = [];
+      for (const i of stage.instrs) {
+        if (i.start >= run.start) break;
+        if (i.keyword !== 'COPY' && i.keyword !== 'ADD') continue;
+        if (a.model.flag(i, 'from') || a.model.isHeredocCopy(i)) continue;
+        const args = a.model.copyArgs(i).map((w) => w.value);
+        if (args.length < 2) continue;
+        const srcs = args.slice(0, -1).filter((s) => !/^[a-z]+:\/\//i.test(s) && !s.startsWith('git@'));
+        const names = srcs.map((s) => s.replace(/^\.\//, '').replace(/\/+$/, ''));
+        if (names.some((n) => MANIFEST.test(n))) manifestBefore = true;
+        if (names.some((n) => !MANIFEST.test(n) && !NEUTRAL.test(n))) sources.push(i);
+      }
+      if (!sources.length) continue;
+      const fixable = !install.needsSource && (manifestBefore || !install.needsManifest);
+      let fix: Fix | undefined;
+      if (fixable) {
+        // One fix moves every source COPY of the stage, in order, with the comments above each.
+        const text = a.model.text;
+        const edits: OffsetEdit[] = [];
+        let moved = '';
+        for (const src of sources) {
+          const from = a.commentBlockStart(src);
+          const to = lineEndAfter(text, src.end);
+          moved += text.slice(from, to.next);
+          if (!to.eol) moved += a.newline;
+          edits.push({ start: from, end: to.next, newText: '' });
+        }
+        const insertAt = lineEndAfter(text, run.end);
+        const block = insertAt.eol ? moved : a.newline + moved.replace(/\r?\n$/, '');
+        edits.push({ start: insertAt.next, end: insertAt.next, newText: block });
+        fix = { title: sources.length > 1 ? 'Move source COPYs after the dependency install' : 'Move COPY after the dependency install', safe: false, edits };
+      }
+      for (const src of sources) {
+        const what = a.model.text.slice(src.start, src.end).split(/\r?\n/)[0];
+        report({
+          start: src.start, end: src.end, fix,
+          message: fix
+            ? `\`${what}\` copies source before the dependency install on line ${run.line + 1}: every source edit re-runs the install. Move it after the install.`
+            : `\`${what}\` copies source before the dependency install on line ${run.line + 1}, so every source edit re-runs it. Copy only the manifests (pyproject.toml, uv.lock) first, install dependencies (\`uv sync --locked --no-install-project\`), then copy the source.`,
+        });
+      }
+    }
+  },
+});
+
+/** Offset after the line break that ends the line containing `offset` (text end when none). */
+function lineEndAfter(text: string, offset: number): { next: number; eol: string } {
+  let i = offset;
+  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  if (i >= text.length) return { next: text.length, eol: '' };
+  if (text[i] === '\r' && text[i + 1] === '\n') return { next: i + 2, eol: '\r\n' };
+  return { next: i + 1, eol: text[i] };
+}

@@ -1,0 +1,66 @@
+import { defineRule } from './rule';
+import { Invocation, optionValue } from '../gunicorn';
+import { WORKER_CLASS, workersFor } from '../standard';
+import { programSpan } from './server-edits';
+import { Analysis } from '../analysis';
+import { Fix } from '../types';
+
+const NAMES: Record<string, string> = { uvicorn: 'uvicorn', hypercorn: 'hypercorn', fastapi: 'fastapi run', granian: 'granian', daphne: 'daphne' };
+
+export default defineRule({
+  meta: {
+    name: 'gunicorn-server',
+    severity: 'warning',
+    fix: 'unsafe',
+    docs: {
+      summary: 'Serve the app with gunicorn + UvicornWorker; never with a development server.',
+      whatItDoes: 'Checks the final command: a bare ASGI server (`uvicorn`, `python -m uvicorn`, `fastapi run`, `hypercorn`) is a warning; a development server (`--reload`, `fastapi dev`, `flask run`, `manage.py runserver`) is an error.',
+      why: 'gunicorn supervises its workers: it restarts a crashed or hung worker and handles SIGTERM with a graceful timeout. A bare uvicorn process has no supervisor; development servers reload on file changes, run single-threaded and print debug pages.',
+      example: 'CMD ["uvicorn", "src.main:app", "--host", "0.0.0.0", "--port", "8000"]',
+      useInstead: 'CMD ["gunicorn", "src.main:app", "--workers", "4", "--worker-class", "uvicorn.workers.UvicornWorker", "--bind", "0.0.0.0:8000", "--timeout", "120", "--graceful-timeout", "30"]',
+    },
+  },
+  check({ a, report }) {
+    const inv = a.invocation();
+    if (!inv) return;
+    const sub = inv.positionals[0]?.value;
+    const dev = inv.options.has('reload') || (inv.kind === 'fastapi' && sub === 'dev') || inv.kind === 'flask' || inv.kind === 'django';
+    if (dev) {
+      const what = inv.kind === 'flask' ? 'flask run' : inv.kind === 'django' ? 'manage.py runserver' : inv.kind === 'fastapi' && sub === 'dev' ? 'fastapi dev' : `${inv.kind} --reload`;
+      report({ ...programSpan(inv), severity: 'error',
+        message: `\`${what}\` is a development server (auto-reload, no worker supervision): never ship it. Serve with gunicorn + ${WORKER_CLASS}.` });
+      return;
+    }
+    if (inv.kind === 'gunicorn') return;
+    report({ ...programSpan(inv), fix: rewrite(a, inv),
+      message: `The app is served by ${NAMES[inv.kind] ?? inv.kind} alone; the standard is gunicorn with ${WORKER_CLASS} workers, which supervises and restarts workers and shuts down gracefully.` });
+  },
+});
+
+/** Rewrite a plain uvicorn / `fastapi run` command to the standard gunicorn command. */
+function rewrite(a: Analysis, inv: Invocation): Fix | undefined {
+  if (inv.kind !== 'uvicorn' && inv.kind !== 'fastapi') return undefined;
+  if (inv.split || inv.script?.wrapped || (inv.script && inv.script.commands.length > 1)) return undefined;
+  if (inv.options.has('factory') || inv.options.has('app-dir') || inv.options.has('uds') || inv.options.has('fd')) return undefined;
+  if (a.hasInnerComment(inv.instr.argsStart, inv.instr.end)) return undefined;
+  let app: string | undefined;
+  if (inv.kind === 'uvicorn') app = inv.positionals[0]?.value;
+  else {
+    const entry = inv.options.get('entrypoint')?.at(-1);
+    const path = inv.positionals[1]?.value;
+    const attr = inv.options.get('app')?.at(-1);
+    if (entry) app = optionValue(entry);
+    else if (path && /\.py$/.test(path)) app = `${path.replace(/^\.\//, '').replace(/\.py$/, '').replace(/\//g, '.')}:${(attr && optionValue(attr)) || 'app'}`;
+  }
+  if (!app || !/^[\w.]+:[\w.]+$/.test(app)) return undefined;
+  const portOpt = inv.options.get('port')?.at(-1);
+  const port = (portOpt && optionValue(portOpt)) || '8000';
+  if (!/^\d+$/.test(port)) return undefined;
+  const vcpu = a.standard.vcpu;
+  const argv = ['gunicorn', app,
+    ...(vcpu ? ['--workers', String(workersFor(vcpu.value))] : []),
+    '--worker-class', WORKER_CLASS, '--bind', `0.0.0.0:${port}`,
+    '--timeout', String(a.standard.timeout), '--graceful-timeout', String(a.standard.gracefulTimeout)];
+  return { title: 'Serve with gunicorn + UvicornWorker', safe: false,
+    edits: [{ start: inv.instr.argsStart, end: inv.instr.end, newText: `[${argv.map((s) => JSON.stringify(s)).join(', ')}]` }] };
+}

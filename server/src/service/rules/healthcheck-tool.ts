@@ -1,0 +1,67 @@
+import { defineRule } from './rule';
+import { effectiveHealthcheck, isNone, pythonExe, urllibCmd } from './health';
+import { packageName } from '../commands';
+import { parseJsonArray, parseShell } from '../shell';
+
+export default defineRule({
+  meta: {
+    name: 'healthcheck-tool',
+    severity: 'error',
+    fix: 'safe',
+    docs: {
+      summary: 'The HEALTHCHECK must use a tool the image has: slim images have no curl or wget.',
+      whatItDoes: 'Checks whether the final stage\'s HEALTHCHECK runs `curl` or `wget` on a `-slim` or distroless base that never installs it.',
+      why: '`python:*-slim` ships without curl and wget, so such a health check fails every time and the container is marked unhealthy. Python itself is always there: `urllib` does the same request.',
+      example: 'FROM python:3.11-slim\nHEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1',
+      useInstead: 'FROM python:3.11-slim\nHEALTHCHECK CMD ["python", "-c", "import urllib.request; urllib.request.urlopen(\'http://localhost:8000/health\', timeout=4)"]',
+    },
+  },
+  check({ a, report }) {
+    const stage = a.final;
+    if (!stage) return;
+    const hc = effectiveHealthcheck(a, stage);
+    if (!hc || isNone(a, hc)) return;
+    const image = a.model.rootImage(stage) ?? '';
+    if (!/-slim|distroless/.test(image)) return;
+    const src = a.model.logical(hc);
+    const rest = a.model.flags(hc).rest;
+    const body = src.text.slice(rest).replace(/^\s*CMD\s+/i, '');
+    const cmdIndex = src.text.slice(rest).search(/CMD/i) + rest;
+    const arr = parseJsonArray({ text: body, offsets: src.offsets });
+    const words = arr ? arr.items.map((i) => i.value) : parseShell({ text: body, offsets: src.offsets }).commands.flatMap((c) => c.words.map((w) => w.value));
+    // exec form `["CMD-SHELL", "curl …"]` and `["sh", "-c", "curl …"]` carry a script in one item
+    const scriptWords = words.flatMap((w) => (/\s/.test(w) ? parseShell({ text: w, offsets: new Int32Array(w.length) }).commands.flatMap((c) => c.words.map((x) => x.value)) : [w]));
+    const tool = scriptWords.map((w) => w.slice(w.lastIndexOf('/') + 1)).find((w) => w === 'curl' || w === 'wget');
+    if (!tool) return;
+    for (const s of a.model.chain(stage)) {
+      for (const r of a.runs(s)) {
+        if (a.run(r).packages.some((p) => p.action === 'install' && p.packages.some((w) => packageName(w.value) === tool))) return;
+      }
+    }
+    const url = scriptWords.find((w) => /^https?:\/\//.test(w));
+    const timeoutFlag = a.model.flag(hc, 'timeout');
+    const secs = timeoutFlag ? durationSeconds(timeoutFlag.value) : undefined;
+    const timeout = secs ? Math.max(1, Math.round(secs) - 1) : 4;
+    const fix = url && !a.hasInnerComment(src.offsets[cmdIndex], hc.end) ? {
+      title: 'Use Python urllib for the health check', safe: true,
+      edits: [{ start: src.offsets[cmdIndex], end: hc.end, newText: urllibCmd(pythonExe(a, stage), url, timeout) }],
+    } : undefined;
+    report({
+      start: hc.start, end: hc.end, fix,
+      message: `HEALTHCHECK runs ${tool}, which ${image} does not have and this Dockerfile never installs: the check would always fail. Use Python's urllib${url ? ` against ${url}` : ''}.`,
+    });
+  },
+});
+
+function durationSeconds(v: string): number | undefined {
+  let total = 0;
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+  let m: RegExpExecArray | null;
+  let any = false;
+  while ((m = re.exec(v))) {
+    any = true;
+    const n = parseFloat(m[1]);
+    total += m[2] === 'ms' ? n / 1000 : m[2] === 's' ? n : m[2] === 'm' ? n * 60 : n * 3600;
+  }
+  return any ? total : undefined;
+}

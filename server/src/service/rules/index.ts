@@ -1,0 +1,25 @@
+// The rule registry: explicit imports, sorted by name (no runtime globbing: it breaks bundling).
+import { Rule } from './rule';
+import baseImage from './base-image';
+import bindAddress from './bind-address';
+import buildToolsInRuntime from './build-tools-in-runtime';
+import depsBeforeSource from './deps-before-source';
+import execForm from './exec-form';
+import gunicornServer from './gunicorn-server';
+import gunicornTimeouts from './gunicorn-timeouts';
+import healthcheck from './healthcheck';
+import healthcheckTool from './healthcheck-tool';
+import multiStage from './multi-stage';
+import nonRootUser from './non-root-user';
+import unseenServerConfig from './unseen-server-config';
+import useUv from './use-uv';
+import userUid from './user-uid';
+import workerClass from './worker-class';
+import workersMatchVcpu from './workers-match-vcpu';
+
+export const RULES: readonly Rule[] = [
+  baseImage, bindAddress, buildToolsInRuntime, depsBeforeSource, execForm, gunicornServer, gunicornTimeouts,
+  healthcheck, healthcheckTool, multiStage, nonRootUser, unseenServerConfig, useUv, userUid, workerClass, workersMatchVcpu,
+];
+
+export const RULE_NAMES: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.name));

@@ -1,0 +1,34 @@
+// Edits on server command lines, shared by the gunicorn/uvicorn rules: set an option's value in
+// place, or append new options after the last word, each in the syntax it lands in.
+
+import { Invocation, Option, appendWords, encodeWord } from '../gunicorn';
+import { OffsetEdit } from '../types';
+
+/** Replace the value of an option occurrence (`-w 9`, `--workers=9`, `-w9`). */
+export function setOptionEdit(o: Option, value: string): OffsetEdit | undefined {
+  if (o.inline !== undefined) {
+    if (o.flag.noEdit) return undefined;
+    const v = o.flag.value;
+    const text = v.startsWith('--') ? `${v.slice(0, v.indexOf('='))}=${value}` : `${v.slice(0, 2)}${value}`;
+    return { start: o.flag.start, end: o.flag.end, newText: encodeWord(text, o.flag.ctx) };
+  }
+  if (!o.value || o.value.noEdit) return undefined;
+  return { start: o.value.start, end: o.value.end, newText: encodeWord(value, o.value.ctx) };
+}
+
+/** Append options after the last word of the server command. */
+export function addOptionsEdit(inv: Invocation, words: string[]): OffsetEdit | undefined {
+  const last = inv.last;
+  if (last.noEdit) return undefined;
+  return { start: last.end, end: last.end, newText: appendWords(words, last.ctx) };
+}
+
+/** Where a finding about the whole server command points: the program word. */
+export function programSpan(inv: Invocation): { start: number; end: number } {
+  return { start: inv.words[0].start, end: inv.words[0].end };
+}
+
+/** Where a finding about an option points: flag through value. */
+export function optionSpan(o: Option): { start: number; end: number } {
+  return { start: o.flag.start, end: (o.value ?? o.flag).end };
+}

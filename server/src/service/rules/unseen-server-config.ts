@@ -1,0 +1,46 @@
+import { defineRule } from './rule';
+import { effectiveCommands, readCommandInstr } from '../gunicorn';
+import { findProgram } from '../commands';
+
+export default defineRule({
+  meta: {
+    name: 'unseen-server-config',
+    severity: 'info',
+    fix: 'none',
+    docs: {
+      summary: 'Server settings Docksmith cannot see (a gunicorn config file, a start script) need a manual check.',
+      whatItDoes: 'Adds one information note when gunicorn reads a config file (`-c`, or a `gunicorn.conf.py` in the project) that may set workers, worker class, timeouts or bind, or when the command runs a script whose server settings are not in the Dockerfile.',
+      why: 'Docksmith only judges what it can see; instead of guessing, it says what it could not check so the config file or script gets reviewed against the standard.',
+      example: 'CMD ["gunicorn", "-c", "gunicorn.conf.py", "src.main:app"]',
+      useInstead: 'CMD ["gunicorn", "src.main:app", "--workers", "4", "--worker-class", "uvicorn.workers.UvicornWorker", "--bind", "0.0.0.0:8000", "--timeout", "120", "--graceful-timeout", "30"]',
+    },
+  },
+  check({ a, report }) {
+    const stage = a.final;
+    if (!stage) return;
+    const inv = a.invocation();
+    if (inv) {
+      const g = a.gunicorn();
+      if (!g?.configFile) return;
+      const hidden = ['workers', 'worker-class', 'timeout', 'graceful-timeout', 'bind'].filter((n) => !a.gunicornOption(n));
+      if (!hidden.length) return;
+      report({ start: inv.instr.start, end: inv.instr.end,
+        message: `gunicorn reads ${g.configFile}, which Docksmith cannot check: make sure it sets ${hidden.map((h) => `--${h}`).join(', ')} to the standard values, or pass them on the command line.` });
+      return;
+    }
+    const { entry, cmd } = effectiveCommands(a.model, stage);
+    const holder = entry ?? cmd;
+    if (!holder) return;
+    const ci = readCommandInstr(a.model, holder);
+    const words = ci.exec ? ci.words : ci.script?.commands.at(-1)?.words ?? [];
+    const prog = findProgram(words as never);
+    if (!prog) return;
+    const w = words[prog.index].value;
+    const next = words[prog.index + 1]?.value ?? '';
+    const script = /\.(sh|bash)$/.test(w) || /entrypoint|start|run|boot/i.test(w.slice(w.lastIndexOf('/') + 1)) && /^[./]/.test(w)
+      ? w : prog.name === 'python' && /\.py$/.test(next) ? `python ${next}` : undefined;
+    if (!script) return;
+    report({ start: holder.start, end: holder.end,
+      message: `The container starts \`${script}\`; Docksmith cannot see the server settings inside it. Check there that gunicorn runs with the standard workers, UvicornWorker, timeouts 120/30 and --bind 0.0.0.0:${a.standard.port.value}.` });
+  },
+});

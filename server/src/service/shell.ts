@@ -1,0 +1,255 @@
+// Just enough of POSIX shell and Dockerfile exec-form JSON to find commands and their words.
+// Words keep their source indices so that rules can point at them and fixes can edit them.
+
+import { Source, endOffset, slice } from './text';
+
+export interface Word {
+  /** The word after quote removal; expansions ($X, $(…), `…`) are kept as written. */
+  value: string;
+  /** Index range in the source (raw text, quotes included). */
+  start: number;
+  end: number;
+  /** Contains an unquoted or double-quoted expansion ($, `). */
+  expands: boolean;
+  /** For words that are a single quoted string: the source of the inside, for re-tokenizing (sh -c "…"). */
+  inner?: Source;
+}
+
+export type Separator = '&&' | '||' | ';' | '|' | '&' | '\n' | '(' | ')' | '';
+
+export interface SimpleCommand {
+  words: Word[];
+  /** The operator that ends this command ('' at the end of the script). */
+  next: Separator;
+  prev: Separator;
+  /** Names of heredocs (`<<EOF`, `<<-'EOF'`) redirected into this command. */
+  heredocs?: string[];
+  /** The source the word indices refer to. */
+  src: Source;
+}
+
+export interface Script {
+  source: Source;
+  commands: SimpleCommand[];
+  /** The script uses features that need a shell (expansions, operators, redirections, globs). */
+  usesShell: boolean;
+}
+
+const WS = new Set([' ', '\t']);
+
+/** Tokenize a shell script (logical text) into simple commands. Never throws. */
+export function parseShell(src: Source): Script {
+  const t = src.text;
+  const commands: SimpleCommand[] = [];
+  let words: Word[] = [];
+  let heredocs: string[] | undefined;
+  let prev: Separator = '';
+  let usesShell = false;
+  const push = (sep: Separator) => {
+    if (words.length || heredocs || sep === '(' || sep === ')') commands.push({ words, next: sep, prev, heredocs, src });
+    else if (commands.length && sep !== '\n') commands[commands.length - 1].next = sep;
+    words = [];
+    heredocs = undefined;
+    prev = sep;
+  };
+  let i = 0;
+  const n = t.length;
+  while (i < n) {
+    const c = t[i];
+    if (WS.has(c) || c === '\r') { i++; continue; }
+    if (c === '\n') { push('\n'); i++; continue; }
+    if (c === '#') { // comment to end of line
+      while (i < n && t[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '&' && t[i + 1] === '&') { push('&&'); usesShell = true; i += 2; continue; }
+    if (c === '|' && t[i + 1] === '|') { push('||'); usesShell = true; i += 2; continue; }
+    if (c === ';') { push(';'); usesShell = true; i += t[i + 1] === ';' ? 2 : 1; continue; }
+    if (c === '|') { push('|'); usesShell = true; i++; continue; }
+    if (c === '&' && t[i + 1] !== '>') { push('&'); usesShell = true; i++; continue; }
+    if (c === '(' || c === ')') { push(c); usesShell = true; i++; continue; }
+    if (c === '<' || c === '>' || (c === '&' && t[i + 1] === '>') || (/[0-9]/.test(c) && /[<>]/.test(t[i + 1] ?? ''))) {
+      // Redirection: skip the operator and its target word; heredoc markers are skipped too.
+      usesShell = true;
+      const opStart = i;
+      while (i < n && /[0-9&<>|-]/.test(t[i])) i++;
+      const heredoc = t.slice(opStart, i).replace(/^[0-9]/, '').startsWith('<<') && !t.slice(opStart, i).includes('<<<');
+      while (i < n && WS.has(t[i])) i++;
+      const w = readWord(src, i);
+      if (heredoc && w.value) (heredocs ??= []).push(w.value);
+      i = w.end;
+      continue;
+    }
+    const w = readWord(src, i);
+    if (w.end === i) { i++; continue; } // defensive: never loop forever
+    if (w.expands || /[*?~]/.test(stripQuoted(t.slice(w.start, w.end)))) usesShell = true;
+    words.push(w);
+    i = w.end;
+  }
+  push('');
+  return { source: src, commands, usesShell };
+}
+
+/** The unquoted parts of a raw word (to look for globs). */
+function stripQuoted(raw: string): string {
+  return raw.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '');
+}
+
+const WORD_END = new Set([' ', '\t', '\n', '\r', ';', '&', '|', '(', ')', '<', '>']);
+
+/** Read one shell word starting at i. */
+function readWord(src: Source, start: number): Word {
+  const t = src.text;
+  const n = t.length;
+  let i = start;
+  let value = '';
+  let expands = false;
+  let quotedParts = 0;
+  let unquotedChars = 0;
+  let innerFrom = -1;
+  let innerTo = -1;
+  while (i < n && !WORD_END.has(t[i])) {
+    const c = t[i];
+    if (c === "'") {
+      const close = t.indexOf("'", i + 1);
+      const j = close < 0 ? n : close;
+      value += t.slice(i + 1, j);
+      quotedParts++;
+      innerFrom = i + 1; innerTo = j;
+      i = Math.min(n, j + 1);
+    } else if (c === '"') {
+      let j = i + 1;
+      let simple = true;
+      while (j < n && t[j] !== '"') {
+        if (t[j] === '\\' && j + 1 < n && '"\\$`\n'.includes(t[j + 1])) { value += t[j + 1]; j += 2; simple = false; continue; }
+        if (t[j] === '$' || t[j] === '`') {
+          expands = true;
+          const e = skipExpansion(t, j);
+          value += t.slice(j, e);
+          j = e;
+          continue;
+        }
+        value += t[j];
+        j++;
+      }
+      quotedParts++;
+      if (simple) { innerFrom = i + 1; innerTo = j; } else { innerFrom = -2; }
+      i = Math.min(n, j + 1);
+    } else if (c === '\\') {
+      if (i + 1 < n) value += t[i + 1];
+      unquotedChars++;
+      i += 2;
+    } else if (c === '$' || c === '`') {
+      expands = true;
+      const e = skipExpansion(t, i);
+      value += t.slice(i, e);
+      unquotedChars += e - i;
+      i = e;
+    } else {
+      value += c;
+      unquotedChars++;
+      i++;
+    }
+  }
+  const end = Math.min(i, n);
+  const word: Word = { value, start, end, expands };
+  if (quotedParts === 1 && unquotedChars === 0 && innerFrom >= 0) word.inner = slice(src, innerFrom, innerTo);
+  return word;
+}
+
+/** End index of an expansion starting at t[i] ('$' or '`'). */
+function skipExpansion(t: string, i: number): number {
+  const n = t.length;
+  if (t[i] === '`') {
+    const j = t.indexOf('`', i + 1);
+    return j < 0 ? n : j + 1;
+  }
+  const c = t[i + 1];
+  if (c === '(' || c === '{') {
+    const open = c;
+    const close = c === '(' ? ')' : '}';
+    let depth = 0;
+    for (let j = i + 1; j < n; j++) {
+      if (t[j] === open) depth++;
+      else if (t[j] === close) { depth--; if (depth === 0) return j + 1; }
+      else if (t[j] === "'" && open === '(') { const q = t.indexOf("'", j + 1); if (q < 0) return n; j = q; }
+    }
+    return n;
+  }
+  let j = i + 1;
+  if (j < n && /[@*#?$!0-9-]/.test(t[j])) return j + 1;
+  while (j < n && /[A-Za-z0-9_]/.test(t[j])) j++;
+  return j === i + 1 ? i + 1 : j;
+}
+
+export interface JsonArray {
+  /** The strings of the array; `inner` maps each value character back to the source. */
+  items: Word[];
+  /** Source indices of '[' and ']' (close may be -1 when unterminated). */
+  open: number;
+  close: number;
+}
+
+/**
+ * Parse a Dockerfile exec-form array (`["a", "b"]`). Returns undefined when the text is not a valid
+ * JSON array of strings (Docker then falls back to shell form).
+ */
+export function parseJsonArray(src: Source): JsonArray | undefined {
+  const t = src.text;
+  let i = 0;
+  const n = t.length;
+  const ws = () => { while (i < n && /\s/.test(t[i])) i++; };
+  ws();
+  if (t[i] !== '[') return undefined;
+  const open = i++;
+  const items: Word[] = [];
+  ws();
+  if (t[i] === ']') return trailingOk(i) ? { items, open, close: i } : undefined;
+  for (;;) {
+    ws();
+    if (t[i] !== '"') return undefined;
+    const start = i++;
+    let value = '';
+    const map: number[] = [];
+    while (i < n && t[i] !== '"') {
+      if (t[i] === '\\') {
+        const e = t[i + 1];
+        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        if (e in simple) { value += simple[e]; map.push(i); i += 2; continue; }
+        if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(t.slice(i + 2, i + 6))) {
+          value += String.fromCharCode(parseInt(t.slice(i + 2, i + 6), 16)); map.push(i); i += 6; continue;
+        }
+        return undefined;
+      }
+      value += t[i];
+      map.push(i);
+      i++;
+    }
+    if (i >= n) return undefined;
+    const end = ++i;
+    const inner: Source = { text: value, offsets: Int32Array.from(map, (k) => src.offsets[k]) };
+    items.push({ value, start, end, expands: false, inner });
+    ws();
+    if (t[i] === ',') { i++; continue; }
+    if (t[i] === ']') return trailingOk(i) ? { items, open, close: i } : undefined;
+    return undefined;
+  }
+  function trailingOk(closeIdx: number): boolean {
+    return t.slice(closeIdx + 1).trim() === '';
+  }
+}
+
+/** JSON-encode a string the way a person writes exec form. */
+export function jsonString(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** Shell-quote a word only when needed. */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Document offsets of a word of a command. */
+export function wordSpan(cmd: SimpleCommand, w: Word): { start: number; end: number } {
+  return { start: cmd.src.offsets[w.start], end: endOffset(cmd.src, w.end) };
+}

@@ -1,0 +1,91 @@
+// Plain data shared by the pure core, the language server and the tests.
+// Offsets are UTF-16 indices into the document text; ranges are LSP-style (0-based line/character).
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type RuleSetting = Severity | 'off';
+
+export interface Position { line: number; character: number }
+export interface Range { start: Position; end: Position }
+
+/** A text edit by document offsets (end exclusive). Converted to LSP ranges at the edge. */
+export interface OffsetEdit { start: number; end: number; newText: string }
+
+export interface Fix {
+  /** Shown in the quick-fix menu, e.g. "Add USER 1000". */
+  title: string;
+  /** Safe fixes are applied by fix-all (source.fixAll.docksmith); unsafe ones only on request. */
+  safe: boolean;
+  edits: OffsetEdit[];
+}
+
+export interface Finding {
+  rule: string;
+  /** Document offsets of what the finding points at. */
+  start: number;
+  end: number;
+  message: string;
+  /** Overrides the rule's default severity for this finding (e.g. a dev server is an error). */
+  severity?: Severity;
+  /** The tool cannot see everything it would need: never reported above 'info'. */
+  uncertain?: boolean;
+  fix?: Fix;
+}
+
+/** A finding after severities and pragmas are applied: what front ends show. */
+export interface Diagnostic extends Finding {
+  severity: Severity;
+  range: Range;
+  /** Link to the rule documentation, when the front end knows where docs live. */
+  docsUrl?: string;
+}
+
+/** Where a configured value came from, for hovers ("vcpu 4 from [tool.docksmith] in pyproject.toml"). */
+export interface Sourced<T> { value: T; source: string }
+
+/** The standard's numbers after merging [tool.docksmith], editor settings and defaults. */
+export interface Standard {
+  uid: Sourced<number>;
+  port: Sourced<number>;
+  healthPath: Sourced<string>;
+  python: Sourced<string>;
+  vcpu?: Sourced<number>;
+  rules: Record<string, RuleSetting>;
+  timeout: number;
+  gracefulTimeout: number;
+  uvVersion: string;
+}
+
+/** What front ends found around the Dockerfile (the core never reads files). */
+export interface ProjectFacts {
+  /** Normalised (lower-case, `_`/`.` → `-`) names of the project's Python dependencies, when known. */
+  dependencies?: string[];
+  /** uv.lock sits beside the pyproject.toml. */
+  hasUvLock?: boolean;
+  /** A gunicorn.conf.py exists where gunicorn would read it by default. */
+  hasGunicornConfig?: boolean;
+  /** Path of the pyproject.toml the configuration came from, for messages. */
+  pyprojectPath?: string;
+}
+
+export interface LintContext {
+  standard: Standard;
+  facts: ProjectFacts;
+  /** Called when a rule throws; the other rules still run. */
+  onRuleError?: (rule: string, error: unknown) => void;
+}
+
+export interface RuleDocs {
+  summary: string;
+  whatItDoes: string;
+  why: string;
+  example: string;
+  useInstead: string;
+}
+
+export interface RuleMeta {
+  /** kebab-case, equal to the file stem; the id users type in pragmas and settings. */
+  name: string;
+  severity: Severity;
+  fix: 'safe' | 'unsafe' | 'mixed' | 'none';
+  docs: RuleDocs;
+}
