@@ -1,0 +1,279 @@
+// The language server: a thin adapter between LSP and the pure core. It keeps one lint result
+// per document version, loads project facts and settings, and guards every handler so that an
+// error is logged and answered with an empty result instead of taking the server down.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { fileURLToPath, pathToFileURL } from 'url';
+import {
+  CodeAction, CodeActionKind, CodeActionParams, Connection, Diagnostic as LspDiagnostic, DiagnosticSeverity,
+  DidChangeConfigurationNotification, Hover, InitializeParams, InitializeResult, MarkupKind, TextDocumentEdit,
+  TextDocumentSyncKind, TextDocuments, TextEdit, WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { lintText, LintResult } from './service/linter';
+import { fixAll } from './service/fixes';
+import { hover } from './service/hover';
+import { readSettings } from './service/config';
+import { RULE_NAMES } from './service/rules';
+import { makeStandard } from './service/standard';
+import { Diagnostic, LintContext, OffsetEdit, Severity } from './service/types';
+import { ProjectLoader } from './project';
+
+export const FIX_ALL_KIND = 'source.fixAll.docksmith';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
+};
+
+interface Entry { version: number; ctx: LintContext; result: LintResult }
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const project = new ProjectLoader(RULE_NAMES);
+  const lintCache = new Map<string, Entry>();
+  const settingsCache = new Map<string, Promise<unknown>>();
+  const pending = new Map<string, NodeJS.Timeout>();
+  const pyprojectProblemUris = new Set<string>();
+  const shownSettingProblems = new Set<string>();
+  let hasConfigurationCapability = false;
+  let hasDynamicConfig = false;
+  let versionedEdits = false;
+  let pushedSettings: unknown = {};
+  let workspaceRoots: string[] = [];
+  const docsDir = path.resolve(__dirname, '..', 'docs', 'rules');
+  const docsAvailable = fs.existsSync(docsDir);
+
+  const log = (msg: string) => connection.console.log(`[docksmith] ${msg}`);
+  const logError = (what: string, err: unknown) => connection.console.error(`[docksmith] ${what}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+
+  function runSafe<T>(what: string, fallback: T, fn: () => T | Promise<T>): Promise<T> {
+    return Promise.resolve().then(fn).catch((err) => { logError(what, err); return fallback; });
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    hasConfigurationCapability = !!caps.workspace?.configuration;
+    hasDynamicConfig = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+    versionedEdits = !!caps.workspace?.workspaceEdit?.documentChanges;
+    workspaceRoots = (params.workspaceFolders ?? []).map((f) => filePath(f.uri)).filter((p): p is string => !!p);
+    if (!workspaceRoots.length && params.rootUri) { const p = filePath(params.rootUri); if (p) workspaceRoots.push(p); }
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      },
+      serverInfo: { name: 'docksmith' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (hasDynamicConfig) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'docksmith' });
+  });
+
+  function filePath(uri: string): string | undefined {
+    if (!uri.startsWith('file:')) return undefined;
+    try { return fileURLToPath(uri); } catch { return undefined; }
+  }
+
+  function settingsFor(uri: string): Promise<unknown> {
+    if (!hasConfigurationCapability) return Promise.resolve((pushedSettings as Record<string, unknown>)?.docksmith ?? {});
+    let p = settingsCache.get(uri);
+    if (!p) {
+      p = connection.workspace.getConfiguration({ scopeUri: uri, section: 'docksmith' }).then((v) => v ?? {}, () => ({}));
+      settingsCache.set(uri, p);
+    }
+    return p;
+  }
+
+  async function contextFor(doc: TextDocument): Promise<{ ctx: LintContext; enabled: boolean }> {
+    const raw = await settingsFor(doc.uri);
+    const settings = readSettings(raw, RULE_NAMES);
+    for (const problem of settings.problems) {
+      if (shownSettingProblems.has(problem)) continue;
+      shownSettingProblems.add(problem);
+      void connection.window.showWarningMessage(`Docksmith: ${problem}`);
+    }
+    const file = filePath(doc.uri);
+    const root = file ? workspaceRoots.find((r) => file.startsWith(r + path.sep)) : undefined;
+    const proj = file ? project.load(file, root) : undefined;
+    if (proj?.pyproject) publishPyprojectProblems(proj.pyproject.path, proj.pyproject.problems);
+    const standard = makeStandard({ ...(proj?.layers ?? {}), settings: settings.input });
+    return {
+      ctx: { standard, facts: proj?.facts ?? {}, onRuleError: (rule, err) => logError(`rule ${rule} failed on ${doc.uri}`, err) },
+      enabled: settings.enable,
+    };
+  }
+
+  function publishPyprojectProblems(file: string, problems: { line: number; character: number; key?: string; message: string }[]): void {
+    const uri = pathToFileURL(file).toString();
+    if (!problems.length && !pyprojectProblemUris.has(uri)) return;
+    if (problems.length) pyprojectProblemUris.add(uri); else pyprojectProblemUris.delete(uri);
+    void connection.sendDiagnostics({
+      uri,
+      diagnostics: problems.map((p) => ({
+        range: { start: { line: p.line, character: p.character }, end: { line: p.line, character: p.character + 1000 } },
+        severity: DiagnosticSeverity.Warning, source: 'docksmith', code: 'config', message: p.message,
+      })),
+    });
+  }
+
+  /** The lint result for the document's current version (computed at most once per version). */
+  async function lintFor(doc: TextDocument): Promise<Entry | undefined> {
+    const hit = lintCache.get(doc.uri);
+    if (hit && hit.version === doc.version) return hit;
+    const { ctx, enabled } = await contextFor(doc);
+    if (!enabled) { lintCache.delete(doc.uri); return undefined; }
+    const current = documents.get(doc.uri);
+    if (!current || current.version !== doc.version) return lintCache.get(doc.uri);
+    const result = lintText(doc.getText(), ctx);
+    const entry = { version: doc.version, ctx, result };
+    lintCache.set(doc.uri, entry);
+    return entry;
+  }
+
+  function toLsp(d: Diagnostic): LspDiagnostic {
+    const diag: LspDiagnostic = {
+      range: d.range, severity: SEVERITY[d.severity], source: 'docksmith', code: d.rule, message: d.message,
+      data: { rule: d.rule, start: d.start },
+    };
+    if (docsAvailable && fs.existsSync(path.join(docsDir, `${d.rule}.md`))) diag.codeDescription = { href: pathToFileURL(path.join(docsDir, `${d.rule}.md`)).toString() };
+    return diag;
+  }
+
+  async function validate(uri: string): Promise<void> {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    const entry = await lintFor(doc);
+    const now = documents.get(uri);
+    if (!now || now.version !== doc.version) return; // a newer version is on its way
+    await connection.sendDiagnostics({ uri, version: doc.version, diagnostics: entry ? entry.result.diagnostics.map(toLsp) : [] });
+  }
+
+  function schedule(doc: TextDocument): void {
+    const uri = doc.uri;
+    clearTimeout(pending.get(uri));
+    // Small files are linted at once; very large ones wait for typing to pause.
+    const delay = doc.getText().length > 200_000 ? 300 : 0;
+    pending.set(uri, setTimeout(() => { pending.delete(uri); void runSafe(`lint ${uri}`, undefined, () => validate(uri)); }, delay));
+  }
+
+  function relintAll(): void {
+    lintCache.clear();
+    documents.all().forEach(schedule);
+  }
+
+  documents.onDidOpen((e) => schedule(e.document));
+  documents.onDidChangeContent((e) => schedule(e.document));
+  documents.onDidClose((e) => {
+    lintCache.delete(e.document.uri);
+    settingsCache.delete(e.document.uri);
+    clearTimeout(pending.get(e.document.uri));
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    pushedSettings = change.settings ?? {};
+    settingsCache.clear();
+    shownSettingProblems.clear();
+    relintAll();
+  });
+
+  connection.onDidChangeWatchedFiles(() => {
+    project.clear();
+    relintAll();
+  });
+
+  connection.onHover((params) => runSafe<Hover | null>('hover', null, async () => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    const entry = await lintFor(doc);
+    if (!entry?.result.analysis) return null;
+    const md = hover(entry.result.analysis, doc.offsetAt(params.position));
+    return md ? { contents: { kind: MarkupKind.Markdown, value: md } } : null;
+  }));
+
+  connection.onCodeAction((params) => runSafe<CodeAction[]>('codeAction', [], () => codeActions(params)));
+
+  function wholeEdit(doc: TextDocument, edits: OffsetEdit[]): WorkspaceEdit {
+    const textEdits = edits.map((e) => TextEdit.replace({ start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, e.newText));
+    if (versionedEdits) return { documentChanges: [TextDocumentEdit.create({ uri: doc.uri, version: doc.version }, textEdits)] };
+    return { changes: { [doc.uri]: textEdits } };
+  }
+
+  async function codeActions(params: CodeActionParams): Promise<CodeAction[]> {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const entry = await lintFor(doc);
+    if (!entry) return [];
+    const only = params.context.only;
+    const wantsFixAll = only?.some((k) => k === FIX_ALL_KIND || FIX_ALL_KIND.startsWith(k + '.') || k === CodeActionKind.Source);
+    const wantsQuickFix = !only || only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k + '.') || k === CodeActionKind.Empty);
+    const actions: CodeAction[] = [];
+    if (wantsFixAll) {
+      const text = doc.getText();
+      const fixed = fixAll(text, entry.ctx, { safeOnly: true });
+      if (fixed !== text) {
+        actions.push({ title: 'Fix all safe Docksmith problems', kind: FIX_ALL_KIND, edit: wholeEdit(doc, [minimalEdit(text, fixed)]) });
+      }
+    }
+    if (!wantsQuickFix) return actions;
+    const text = doc.getText();
+    const seen = new Set<string>();
+    for (const lspDiag of params.context.diagnostics) {
+      if (lspDiag.source !== 'docksmith') continue;
+      const data = lspDiag.data as { rule?: string; start?: number } | undefined;
+      const rule = data?.rule ?? String(lspDiag.code ?? '');
+      const start = data?.start ?? doc.offsetAt(lspDiag.range.start);
+      const finding = entry.result.diagnostics.find((d) => d.rule === rule && d.start === start);
+      if (!finding) continue;
+      if (finding.fix && !seen.has(finding.fix.title + finding.start)) {
+        seen.add(finding.fix.title + finding.start);
+        actions.push({ title: finding.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [lspDiag], isPreferred: finding.fix.safe, edit: wholeEdit(doc, finding.fix.edits) });
+      }
+      const ignore = ignoreEdit(entry, text, finding);
+      if (ignore && !seen.has('ignore:' + rule + ignore.start)) {
+        seen.add('ignore:' + rule + ignore.start);
+        actions.push({ title: `Ignore ${rule} for this instruction`, kind: CodeActionKind.QuickFix, diagnostics: [lspDiag], edit: wholeEdit(doc, [ignore]) });
+      }
+    }
+    return actions;
+  }
+
+  documents.listen(connection);
+  log('server started');
+}
+
+/** One edit covering the changed region between two texts (keeps cursors and folding stable). */
+export function minimalEdit(before: string, after: string): OffsetEdit {
+  let s = 0;
+  const max = Math.min(before.length, after.length);
+  while (s < max && before.charCodeAt(s) === after.charCodeAt(s)) s++;
+  let e = 0;
+  while (e < max - s && before.charCodeAt(before.length - 1 - e) === after.charCodeAt(after.length - 1 - e)) e++;
+  return { start: s, end: before.length - e, newText: after.slice(s, after.length - e) };
+}
+
+/** `# docksmith ignore=<rule>` above the finding's instruction, merged into an existing pragma there. */
+function ignoreEdit(entry: Entry, text: string, finding: Diagnostic): OffsetEdit | undefined {
+  const model = entry.result.model;
+  if (!model || finding.rule === 'invalid-pragma' || finding.rule === 'file-too-large') return undefined;
+  const instr = model.instrs.find((i) => i.start <= finding.start && finding.start <= i.end);
+  if (!instr) return undefined;
+  const starts = model.lineStarts();
+  const lineStart = starts[instr.line];
+  if (instr.line > 0) {
+    const prevStart = starts[instr.line - 1];
+    const prev = text.slice(prevStart, lineStart).replace(/\r?\n$/, '');
+    const m = /^([ \t]*#[ \t]*docksmith[ \t]+ignore[ \t]*=[ \t]*)([^#\r\n]*?)([ \t]*(#.*)?)$/.exec(prev);
+    if (m) {
+      const at = prevStart + m[1].length + m[2].length;
+      return { start: at, end: at, newText: `,${finding.rule}` };
+    }
+  }
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  return { start: lineStart, end: lineStart, newText: `${indent}# docksmith ignore=${finding.rule}${nl}` };
+}
+
