@@ -41,8 +41,10 @@ export default defineRule({
         if (args.length < 2) continue;
         const srcs = args.slice(0, -1).filter((s) => !/^[a-z]+:\/\//i.test(s) && !s.startsWith('git@'));
         const names = srcs.map((s) => s.replace(/^\.\//, '').replace(/\/+$/, ''));
-        if (names.some((n) => MANIFEST.test(n))) manifestBefore = true;
-        if (names.some((n) => !MANIFEST.test(n) && !NEUTRAL.test(n))) sources.push(i);
+        const bringsSource = names.some((n) => !MANIFEST.test(n) && !NEUTRAL.test(n));
+        // Only a COPY of manifests alone lets the source move: a mixed COPY moves with its manifests.
+        if (bringsSource) sources.push(i);
+        else if (names.some((n) => MANIFEST.test(n))) manifestBefore = true;
       }
       if (!sources.length) continue;
       const fixable = !install.needsSource && (manifestBefore || !install.needsManifest);

@@ -55,10 +55,13 @@ function pipToUv(a: Analysis, stage: Stage, run: Instr, inst: DepInstall): Fix |
   if (inst.args.some((w) => w.value.startsWith('-') && !UV_COMPATIBLE.test(w.value))) return undefined;
   const firstOff = wordSpan(inst.cmd, words[inst.first]).start;
   const subEnd = wordSpan(inst.cmd, words[inst.sub]).end;
-  const venv = a.model.chainInstrs(stage).some((i) => i.start < run.start && (
+  const pipPath = words[inst.first].value;
+  const venvPip = pipPath.includes('/') && /venv/.test(pipPath) ? pipPath.slice(0, pipPath.lastIndexOf('/')) : undefined;
+  const venv = !!venvPip || /\b(uv venv|-m venv|virtualenv)\b/.test(a.model.text.slice(run.argsStart, run.end)) || a.model.chainInstrs(stage).some((i) => i.start < run.start && (
     (i.keyword === 'ENV' && /VIRTUAL_ENV|UV_SYSTEM_PYTHON|\.venv\/bin|UV_PROJECT_ENVIRONMENT/.test(a.model.text.slice(i.argsStart, i.end))) ||
     (i.keyword === 'RUN' && /\b(uv venv|-m venv|virtualenv)\b/.test(a.model.text.slice(i.argsStart, i.end)))));
-  const edits: OffsetEdit[] = [{ start: firstOff, end: subEnd, newText: venv ? 'uv pip install' : 'uv pip install --system' }];
+  const target = venvPip ? ` --python ${venvPip}/python` : venv ? '' : ' --system';
+  const edits: OffsetEdit[] = [{ start: firstOff, end: subEnd, newText: `uv pip install${target}` }];
   for (const w of inst.args) {
     if (w.value === '--no-cache-dir') {
       edits.push({ ...wordSpan(inst.cmd, w), newText: '--no-cache' });
@@ -68,7 +71,9 @@ function pipToUv(a: Analysis, stage: Stage, run: Instr, inst: DepInstall): Fix |
     (i.keyword === 'COPY' && /astral-sh\/uv/.test(a.model.text.slice(i.argsStart, i.end))) ||
     (i.keyword === 'RUN' && /\b(pip install [^&;]*\buv\b|astral\.sh\/uv|install\.sh)/.test(a.model.text.slice(i.argsStart, i.end)))));
   if (!hasUv) {
-    const lineStart = a.commentBlockStart(run);
+    // Every pip RUN of the stage inserts at the same place, so one COPY lands however many there are.
+    const firstPip = a.runs(stage).find((r) => a.run(r).installs.some((i) => i.kind === 'pip')) ?? run;
+    const lineStart = a.commentBlockStart(firstPip);
     edits.push({ start: lineStart, end: lineStart, newText: `${copyUv}${a.newline}` });
   }
   return { title: 'Install with uv', safe: false, edits };
