@@ -26,6 +26,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       fileEvents: vscode.workspace.createFileSystemWatcher(PROJECT_FILES),
     },
     outputChannel: output,
+    middleware: {
+      workspace: {
+        // Send only values the user actually set, so the server can tell "set in settings" from
+        // "the standard's default" (and [tool.docksmith] can win over defaults).
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) return result;
+          return params.items.map((item, i) => (item.section === 'docksmith' ? explicitSettings(item.scopeUri) : result[i]));
+        },
+      },
+    },
   };
   client = new LanguageClient('docksmith', 'Docksmith', serverOptions, clientOptions);
   context.subscriptions.push(
@@ -35,6 +46,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('docksmith.showOutput', () => output.show(true)),
   );
   await client.start();
+}
+
+const SETTING_KEYS = ['enable', 'vcpu', 'uid', 'port', 'healthPath', 'python', 'rules'];
+
+function explicitSettings(scopeUri: string | undefined): Record<string, unknown> {
+  const cfg = vscode.workspace.getConfiguration('docksmith', scopeUri ? vscode.Uri.parse(scopeUri) : undefined);
+  const out: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS) {
+    const i = cfg.inspect(key);
+    const v = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
 }
 
 export async function deactivate(): Promise<void> {

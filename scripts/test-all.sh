@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# npm test: every test. Installs npm packages when missing, builds, then runs
+#   1. the generated-docs check (docs/rules and the README rule table match the rules' metadata)
+#   2. unit + fixture tests and LSP protocol tests (node --test)
+#   3. `npm start` smoke (the quick-start command serves the example with the extension)
+#   4. real-editor tests in code-server + Chromium (installs them into .editor-test/ on first run)
+# Exits non-zero when anything fails or did not run; the last line is "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+passed=0; failed=0
+step() { echo; echo "== $1"; }
+fail() { echo "FAILED: $1"; failed=$((failed + 1)); }
+
+if [ ! -d node_modules/dockerfile-ast ] || [ ! -d node_modules/esbuild ]; then
+  step "npm ci"
+  npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+step "build (esbuild bundles + tsc)"
+if ! npm run -s build || ! npx tsc -p .; then echo "build failed"; echo "0 passed, 1 failed"; exit 1; fi
+
+step "generated docs are current"
+if node scripts/gen-docs.mjs --check; then passed=$((passed + 1)); else fail "docs check"; fi
+
+step "unit, fixture and protocol tests (node --test)"
+suites=(out/test/unit/)
+[ -d out/test/protocol ] && suites+=(out/test/protocol/)
+node --test "${suites[@]}" > "$LOG" 2>&1
+# failures in full (TAP blocks), then node's own closing summary
+grep -q 'not ok' "$LOG" && grep -E -A40 '^\s*not ok' "$LOG" | head -n 400
+grep -E '^# (tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) ' "$LOG"
+p=$(grep -E '^# pass ' "$LOG" | tail -1 | awk '{print $3}')
+f=$(grep -E '^# fail ' "$LOG" | tail -1 | awk '{print $3}')
+if [ -z "$p" ] || [ "${p:-0}" = 0 ]; then fail "node --test ran no test"; else passed=$((passed + p)); failed=$((failed + ${f:-0})); fi
+
+step "npm start smoke"
+if PORT=${START_SMOKE_PORT:-18080} bash scripts/start.sh --smoke; then passed=$((passed + 1)); else fail "npm start smoke"; fi
+
+step "real-editor tests"
+SKIP_BUILD=1 bash scripts/test-editor.sh 2>&1 | tee "$LOG"
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$LOG" | tail -1)
+if [ -z "$line" ]; then fail "editor tests printed no result"; else
+  passed=$((passed + $(echo "$line" | awk '{print $1}'))); failed=$((failed + $(echo "$line" | awk '{print $3}')))
+fi
+
+echo
+echo "== all tests: node --test, docs check, start smoke, real editor"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
