@@ -130,6 +130,17 @@ describe('fixes', () => {
   });
 });
 
+describe('fix safety', () => {
+  it('base-image: safe in the runtime stage and in builders that install their compilers; a quick fix only where a builder may rely on the full image\'s gcc', () => {
+    const fixOf = (t: string, line: number) => lint(t, ctx()).find((d) => d.rule === 'base-image' && d.range.start.line === line)?.fix;
+    const t = 'FROM python:3.12 AS build\nRUN pip install -r requirements.txt\nFROM python:3.12 AS tools\nRUN apt-get install -y gcc && pip install x\nFROM python:3.12\n';
+    assert.equal(fixOf(t, 0)?.safe, false);
+    assert.equal(fixOf(t, 2)?.safe, true);
+    assert.equal(fixOf(t, 4)?.safe, true);
+    assert.match(fixAll(t, ctx()), /^FROM python:3\.12 AS build\n[\s\S]*FROM python:3\.12-slim AS tools\n[\s\S]*FROM python:3\.12-slim\n/);
+  });
+});
+
 describe('hover', () => {
   const t = [
     '# docksmith ignore=exec-form',

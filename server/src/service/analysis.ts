@@ -58,6 +58,11 @@ export class Analysis {
     return f;
   }
 
+  /** The project-dependency installs of a RUN (tool bootstraps such as `pip install uv` excluded). */
+  depInstalls(instr: Instr): DepInstall[] {
+    return this.run(instr).installs.filter((i) => !i.toolOnly);
+  }
+
   /** RUN instructions of a stage (own instructions only). */
   runs(stage: Stage): Instr[] {
     return stage.instrs.filter((i) => i.keyword === 'RUN');

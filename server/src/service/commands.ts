@@ -91,7 +91,12 @@ export interface DepInstall {
   first: number;
   /** Index in cmd.words of the subcommand word (`install`, `sync`). */
   sub: number;
+  /** Installs only packaging tools (`pip install uv`, `pip install --upgrade pip`), not the project's dependencies. */
+  toolOnly: boolean;
 }
+
+/** Packaging tools: installing them is a bootstrap, not a dependency install. */
+const TOOLS = new Set(['uv', 'pip', 'poetry', 'pipenv', 'setuptools', 'wheel', 'pip-tools', 'virtualenv', 'hatch', 'pdm', 'poetry-plugin-export']);
 
 /** Index of the first word after `from` that is not an option (global options may precede subcommands). */
 function subcommandIndex(words: Word[], from: number): number {
@@ -122,7 +127,7 @@ export function depInstall(cmd: SimpleCommand): DepInstall | undefined {
     if (at(sub) === 'sync') {
       const args = w.slice(sub + 1);
       const noProject = args.some((a) => /^--(no-install-project|no-install-workspace|only-group|only-dev)$/.test(a.value));
-      return { kind: 'uv-sync', cmd, args, needsSource: !noProject, needsManifest: true, first, sub };
+      return { kind: 'uv-sync', cmd, args, needsSource: !noProject, needsManifest: true, first, sub, toolOnly: false };
     }
     return undefined;
   }
@@ -131,7 +136,7 @@ export function depInstall(cmd: SimpleCommand): DepInstall | undefined {
     if (at(sub) !== 'install' && !(prog.name === 'pipenv' && at(sub) === 'sync')) return undefined;
     const args = w.slice(sub + 1);
     const needsSource = prog.name === 'poetry' && !args.some((a) => a.value === '--no-root' || a.value.startsWith('--only'));
-    return { kind: prog.name, cmd, args, needsSource, needsManifest: true, first, sub };
+    return { kind: prog.name, cmd, args, needsSource, needsManifest: true, first, sub, toolOnly: false };
   }
   return undefined;
 }
@@ -140,6 +145,8 @@ function pipLike(kind: 'pip' | 'uv-pip', cmd: SimpleCommand, first: number, sub:
   const args = cmd.words.slice(sub + 1);
   let needsSource = false;
   let needsManifest = false;
+  let packages = 0;
+  let tools = 0;
   for (let i = 0; i < args.length; i++) {
     const v = args[i].value;
     if (v === '-r' || v === '--requirement' || v === '-c' || v === '--constraint') { needsManifest = true; i++; continue; }
@@ -148,9 +155,12 @@ function pipLike(kind: 'pip' | 'uv-pip', cmd: SimpleCommand, first: number, sub:
     if (/^--(index-url|extra-index-url|target|prefix|root|find-links|python|platform|only-binary|no-binary|trusted-host|src|upgrade-strategy|progress-bar|cache-dir|timeout|retries)$/.test(v) || /^-[itf]$/.test(v)) { i++; continue; }
     if (v.startsWith('-')) continue;
     if (v.endsWith('.toml')) { needsManifest = true; continue; }
-    if (LOCAL_PATH.test(v) && !v.includes('://')) needsSource = true;
+    if (LOCAL_PATH.test(v) && !v.includes('://')) { needsSource = true; continue; }
+    packages++;
+    if (TOOLS.has(v.toLowerCase().replace(/[[<>=~!;].*$/, ''))) tools++;
   }
-  return { kind, cmd, args, needsSource, needsManifest, first, sub };
+  const toolOnly = !needsSource && !needsManifest && packages > 0 && tools === packages;
+  return { kind, cmd, args, needsSource, needsManifest, first, sub, toolOnly };
 }
 
 export interface PackageOp {
@@ -188,6 +198,9 @@ export function packageOp(cmd: SimpleCommand): PackageOp | undefined {
   }
   return { action, packages };
 }
+
+/** Compilers and headers: what only a builder stage should install. */
+export const BUILD_TOOL = /^(gcc|g\+\+|gcc-\d+|g\+\+-\d+|cpp|build-essential|build-base|make|clang|clang-\d+|gfortran|.+-dev|.+-devel|python3?-dev)$/;
 
 /** Package name without version pins (`gcc=4:12.2.0-3` → gcc, `curl~=7` → curl). */
 export function packageName(word: string): string {

@@ -71,6 +71,10 @@ export function effectiveCommands(model: DockerfileModel, stage: Stage): { entry
 }
 
 export function readCommandInstr(model: DockerfileModel, instr: Instr): CommandInstr {
+  return model.memo('command', instr, () => scanCommandInstr(model, instr));
+}
+
+function scanCommandInstr(model: DockerfileModel, instr: Instr): CommandInstr {
   const src = model.logical(instr);
   const arr = parseJsonArray(src);
   if (arr) return { instr, exec: true, words: arr.items.map((w) => docWord(src, w, 'json')) };
@@ -162,9 +166,10 @@ export function parseOptions(kind: ServerKind, args: DocWord[]): { options: Map<
     }
     if (/^-[A-Za-z]/.test(v)) {
       const short = v.slice(0, 2);
+      // `"-w 1"` as one exec-form item: argparse reads the rest of the word as the value.
       const name = shortTable[short];
       if (name) {
-        if (v.length > 2) add(name, { flag: w, inline: v.slice(2).replace(/^=/, '') });
+        if (v.length > 2) add(name, { flag: w, inline: v.slice(2).replace(/^=/, '').trim() });
         else if (i + 1 < args.length) { add(name, { flag: w, value: args[i + 1] }); i++; }
         else add(name, { flag: w });
       } else add(short.slice(1), { flag: w });
@@ -271,8 +276,7 @@ export function envValue(model: DockerfileModel, stage: Stage, name: string): Do
     if (i.keyword !== 'ENV') continue;
     const src = model.logical(i);
     // ENV NAME=value … or legacy ENV NAME value
-    const parsed = parseShell(src);
-    const words = parsed.commands.flatMap((c) => c.words);
+    const words = model.memo('env-words', i, () => parseShell(src).commands.flatMap((c) => c.words));
     for (let k = 0; k < words.length; k++) {
       const w = words[k];
       const raw = src.text.slice(w.start, w.end);

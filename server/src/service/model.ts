@@ -49,6 +49,7 @@ export class DockerfileModel {
   private logicalCache = new Map<Instr, Source>();
   private scriptCache = new Map<Instr, SimpleCommand[]>();
   private flagCache = new Map<Instr, { flags: Flag[]; rest: number }>();
+  private memoCache = new Map<string, Map<Instr, unknown>>();
 
   constructor(text: string) {
     this.text = text;
@@ -114,6 +115,16 @@ export class DockerfileModel {
 
   position(offset: number): { line: number; character: number } {
     return positionAt(this.lineStarts(), offset);
+  }
+
+  /** Compute something about an instruction once per model (shared by rules and hovers). */
+  memo<T>(kind: string, instr: Instr, compute: () => T): T {
+    let m = this.memoCache.get(kind);
+    if (!m) this.memoCache.set(kind, (m = new Map()));
+    if (m.has(instr)) return m.get(instr) as T;
+    const v = compute();
+    m.set(instr, v);
+    return v;
   }
 
   /** Logical text of the instruction's arguments (continuations joined, inner comment lines dropped). */

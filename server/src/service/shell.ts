@@ -196,48 +196,51 @@ export interface JsonArray {
  */
 export function parseJsonArray(src: Source): JsonArray | undefined {
   const t = src.text;
-  let i = 0;
   const n = t.length;
-  const ws = () => { while (i < n && /\s/.test(t[i])) i++; };
+  let i = 0;
+  const isWs = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
+  const ws = () => { while (i < n && isWs(t.charCodeAt(i))) i++; };
+  const trailingOk = (closeIdx: number) => { for (let k = closeIdx + 1; k < n; k++) if (!isWs(t.charCodeAt(k))) return false; return true; };
   ws();
-  if (t[i] !== '[') return undefined;
+  if (t.charCodeAt(i) !== 91 /* [ */) return undefined;
   const open = i++;
   const items: Word[] = [];
   ws();
-  if (t[i] === ']') return trailingOk(i) ? { items, open, close: i } : undefined;
+  if (t.charCodeAt(i) === 93 /* ] */) return trailingOk(i) ? { items, open, close: i } : undefined;
   for (;;) {
     ws();
-    if (t[i] !== '"') return undefined;
+    if (t.charCodeAt(i) !== 34 /* " */) return undefined;
     const start = i++;
     let value = '';
-    const map: number[] = [];
-    while (i < n && t[i] !== '"') {
-      if (t[i] === '\\') {
-        const e = t[i + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-        if (e in simple) { value += simple[e]; map.push(i); i += 2; continue; }
-        if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(t.slice(i + 2, i + 6))) {
-          value += String.fromCharCode(parseInt(t.slice(i + 2, i + 6), 16)); map.push(i); i += 6; continue;
-        }
-        return undefined;
+    let close = i;
+    while (close < n && t.charCodeAt(close) !== 34) close += t.charCodeAt(close) === 92 ? 2 : 1;
+    const map = new Int32Array(Math.max(0, Math.min(close, n) - i));
+    let m = 0;
+    let runStart = i;
+    while (i < n && t.charCodeAt(i) !== 34) {
+      if (t.charCodeAt(i) !== 92 /* \ */) { map[m++] = src.offsets[i]; i++; continue; }
+      value += t.slice(runStart, i);
+      const e = t[i + 1];
+      const simple = JSON_ESCAPES[e];
+      if (simple !== undefined) { value += simple; map[m++] = src.offsets[i]; i += 2; runStart = i; continue; }
+      if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(t.slice(i + 2, i + 6))) {
+        value += String.fromCharCode(parseInt(t.slice(i + 2, i + 6), 16)); map[m++] = src.offsets[i]; i += 6; runStart = i; continue;
       }
-      value += t[i];
-      map.push(i);
-      i++;
+      return undefined;
     }
     if (i >= n) return undefined;
+    value += t.slice(runStart, i);
     const end = ++i;
-    const inner: Source = { text: value, offsets: Int32Array.from(map, (k) => src.offsets[k]) };
-    items.push({ value, start, end, expands: false, inner });
+    items.push({ value, start, end, expands: false, inner: { text: value, offsets: map.subarray(0, m) } });
     ws();
-    if (t[i] === ',') { i++; continue; }
-    if (t[i] === ']') return trailingOk(i) ? { items, open, close: i } : undefined;
+    const c = t.charCodeAt(i);
+    if (c === 44 /* , */) { i++; continue; }
+    if (c === 93) return trailingOk(i) ? { items, open, close: i } : undefined;
     return undefined;
   }
-  function trailingOk(closeIdx: number): boolean {
-    return t.slice(closeIdx + 1).trim() === '';
-  }
 }
+
+const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 /** JSON-encode a string the way a person writes exec form. */
 export function jsonString(s: string): string {

@@ -2,6 +2,7 @@ import { defineRule } from './rule';
 import { Stage } from '../model';
 import { Analysis } from '../analysis';
 import { OffsetEdit } from '../types';
+import { BUILD_TOOL, packageName } from '../commands';
 
 /** Names under which Docker Hub's official python image is pulled. */
 const PYTHON_IMAGE = /^(?:(?:docker\.io\/|index\.docker\.io\/|public\.ecr\.aws\/docker\/|mirror\.gcr\.io\/)?library\/)?python$/;
@@ -25,7 +26,7 @@ export function judgePythonTag(tag: string | undefined, digest: boolean, python:
   if (!m[2]) return { problem: `major-only \`${tag}\` (the Python minor changes under you)`, fixedTag: () => `${python}-slim` };
   if (/^-alpine/.test(variant)) return { problem: '`alpine` (musl: no manylinux wheels, slow and fragile builds)', fixedTag: () => `${version}-slim`, keepsVersion: true };
   if (/^-(windowsservercore|nanoserver)/.test(variant)) return undefined;
-  if (/^-slim/.test(variant)) return undefined;
+  if (/(^|-)slim(-|$)/.test(variant.slice(1))) return undefined; // -slim, -slim-bookworm, -bookworm-slim
   return { problem: `the full image \`${tag}\` (~1 GB with compilers)`, fixedTag: () => `${version}-slim${variant}`, keepsVersion: true };
 }
 
@@ -52,6 +53,18 @@ function fixEdit(a: Analysis, stage: Stage, fixed: string, keepsVersion: boolean
   return { start: tagStart + lit[1].length, end: tagStart + rawTag.length, newText: variant };
 }
 
+/**
+ * A builder that installs Python dependencies but no compilers may rely on the full image's gcc:
+ * switching it to slim is then a change to review, not a fix to apply on save.
+ */
+function mayNeedCompilers(a: Analysis, stage: Stage): boolean {
+  if (stage.isFinal) return false;
+  const runs = a.runs(stage);
+  const installsDeps = runs.some((r) => a.depInstalls(r).length > 0);
+  const installsCompilers = runs.some((r) => a.run(r).packages.some((p) => p.action === 'install' && p.packages.some((w) => BUILD_TOOL.test(packageName(w.value)))));
+  return installsDeps && !installsCompilers;
+}
+
 export default defineRule({
   meta: {
     name: 'base-image',
@@ -59,7 +72,7 @@ export default defineRule({
     fix: 'safe',
     docs: {
       summary: 'Python stages build FROM a pinned `python:3.X-slim` image.',
-      whatItDoes: 'Checks every stage FROM the official python image (tags built from ARGs are resolved first): full images, `-alpine`, untagged, `latest` and major-only tags are reported. The Python minor itself is yours (it follows `requires-python`).',
+      whatItDoes: 'Checks every stage FROM the official python image (tags built from ARGs are resolved first): full images, `-alpine`, untagged, `latest` and major-only tags are reported. The Python minor itself is yours (it follows `requires-python`). The fix is applied on save, except in a builder stage that installs Python dependencies without installing compilers itself: it may rely on the full image\'s gcc, so there the fix is a quick fix to review.',
       why: 'The full image is ~1 GB of compilers and tools; alpine uses musl, so manylinux wheels do not install and builds compile from source; untagged, `latest` and `3-slim` change Python under you on the next pull.',
       example: 'FROM python:3.11 AS builder',
       useInstead: 'FROM python:3.11-slim AS builder',
@@ -82,7 +95,7 @@ export default defineRule({
       const edit = fixedTag ? fixEdit(a, stage, fixedTag, !!verdict.keepsVersion) : undefined;
       report({
         start: stage.from.start, end: stage.from.end,
-        fix: edit && { title: `Use ${name}:${fixedTag}`, safe: true, edits: [edit] },
+        fix: edit && { title: `Use ${name}:${fixedTag}`, safe: !mayNeedCompilers(a, stage), edits: [edit] },
         message: `Base image ${image} is ${verdict.problem}. The standard is a pinned slim image: \`${name}:${fixedTag ?? `${a.standard.python.value}-slim`}\`.`,
       });
     }

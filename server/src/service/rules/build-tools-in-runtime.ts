@@ -1,7 +1,6 @@
 import { defineRule } from './rule';
-import { packageName } from '../commands';
+import { BUILD_TOOL, packageName } from '../commands';
 
-const BUILD_TOOL = /^(gcc|g\+\+|gcc-\d+|g\+\+-\d+|cpp|build-essential|build-base|make|clang|clang-\d+|gfortran|.+-dev|.+-devel|python3?-dev)$/;
 
 export default defineRule({
   meta: {

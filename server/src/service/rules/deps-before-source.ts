@@ -4,9 +4,40 @@ import { DepInstall } from '../commands';
 import { Fix, OffsetEdit } from '../types';
 
 /** Dependency manifests: copying them before the install keeps the dependency layer cached. */
-const MANIFEST = /^(pyproject\.toml|uv\.lock|poetry\.lock|pipfile(\.lock)?|setup\.py|setup\.cfg|requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|requirements\/?.*)$/i;
+const MANIFEST = /^(pyproject\.toml|uv\.lock|poetry\.lock|pdm\.lock|pipfile(\.lock)?|setup\.py|setup\.cfg|requirements.*\.(txt|in)|constraints.*\.txt)$/i;
 /** Files a build backend needs that are not source code: neither manifest nor source. */
-const NEUTRAL = /^(readme[^/]*|license[^/]*|licence[^/]*|\.python-version)$/i;
+const NEUTRAL = /^(readme.*|license.*|licence.*|\.python-version)$/i;
+
+/** Classify a COPY source path by its file name (`app/requirements.txt`, `uv.lock*` globs, a `requirements/` folder). */
+function kindOf(path: string): 'manifest' | 'neutral' | 'source' {
+  const clean = path.replace(/^\.\//, '').replace(/\/+$/, '');
+  if (/(^|\/)requirements$/i.test(clean)) return 'manifest';
+  const base = clean.slice(clean.lastIndexOf('/') + 1);
+  // A glob such as `uv.lock*` or `requirements*.txt` is judged by what it is written to match.
+  const literal = base.replace(/[*?]/g, '');
+  if (MANIFEST.test(base) || (base !== literal && MANIFEST.test(literal))) return 'manifest';
+  if (NEUTRAL.test(base)) return 'neutral';
+  return 'source';
+}
+
+/** The manifests an install reads, for the message. */
+function manifestsOf(install: DepInstall): string {
+  if (install.kind === 'uv-sync') return 'pyproject.toml and uv.lock';
+  if (install.kind === 'poetry') return 'pyproject.toml and poetry.lock';
+  if (install.kind === 'pipenv') return 'Pipfile and Pipfile.lock';
+  const reqs: string[] = [];
+  install.args.forEach((w, i) => {
+    if ((w.value === '-r' || w.value === '--requirement') && install.args[i + 1]) reqs.push(install.args[i + 1].value);
+    else if (/^(-r|--requirement=)./.test(w.value)) reqs.push(w.value.replace(/^(-r|--requirement=)/, ''));
+  });
+  return reqs.length ? reqs.join(' and ') : 'pyproject.toml (or requirements.txt)';
+}
+
+function installHint(install: DepInstall): string {
+  if (install.kind === 'uv-sync') return '`uv sync --locked --no-install-project`';
+  if (install.kind === 'poetry') return '`poetry install --no-root`';
+  return 'the dependency install';
+}
 
 export default defineRule({
   meta: {
@@ -26,7 +57,7 @@ export default defineRule({
       let firstInstall: { instr: Instr; install: DepInstall } | undefined;
       for (const i of stage.instrs) {
         if (i.keyword !== 'RUN') continue;
-        const inst = a.run(i).installs[0];
+        const inst = a.depInstalls(i)[0];
         if (inst) { firstInstall = { instr: i, install: inst }; break; }
       }
       if (!firstInstall) continue;
@@ -40,11 +71,10 @@ export default defineRule({
         const args = a.model.copyArgs(i).map((w) => w.value);
         if (args.length < 2) continue;
         const srcs = args.slice(0, -1).filter((s) => !/^[a-z]+:\/\//i.test(s) && !s.startsWith('git@'));
-        const names = srcs.map((s) => s.replace(/^\.\//, '').replace(/\/+$/, ''));
-        const bringsSource = names.some((n) => !MANIFEST.test(n) && !NEUTRAL.test(n));
+        const kinds = srcs.map(kindOf);
         // Only a COPY of manifests alone lets the source move: a mixed COPY moves with its manifests.
-        if (bringsSource) sources.push(i);
-        else if (names.some((n) => MANIFEST.test(n))) manifestBefore = true;
+        if (kinds.includes('source')) sources.push(i);
+        else if (kinds.includes('manifest')) manifestBefore = true;
       }
       if (!sources.length) continue;
       const fixable = !install.needsSource && (manifestBefore || !install.needsManifest);
@@ -72,7 +102,7 @@ export default defineRule({
           start: src.start, end: src.end, fix,
           message: fix
             ? `\`${what}\` copies source before the dependency install on line ${run.line + 1}: every source edit re-runs the install. Move it after the install.`
-            : `\`${what}\` copies source before the dependency install on line ${run.line + 1}, so every source edit re-runs it. Copy only the manifests (pyproject.toml, uv.lock) first, install dependencies (\`uv sync --locked --no-install-project\`), then copy the source.`,
+            : `\`${what}\` copies source before the dependency install on line ${run.line + 1}, so every source edit re-runs it. Copy only ${manifestsOf(install)} first, run ${installHint(install)}, then copy the source.`,
         });
       }
     }

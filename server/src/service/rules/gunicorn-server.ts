@@ -5,6 +5,9 @@ import { programSpan } from './server-edits';
 import { Analysis } from '../analysis';
 import { Fix } from '../types';
 
+/** uvicorn options gunicorn (with the Uvicorn worker) has an equivalent for. */
+const CARRY: Record<string, string> = { 'log-level': '--log-level', 'forwarded-allow-ips': '--forwarded-allow-ips', 'timeout-keep-alive': '--keep-alive' };
+
 const NAMES: Record<string, string> = { uvicorn: 'uvicorn', hypercorn: 'hypercorn', fastapi: 'fastapi run', granian: 'granian', daphne: 'daphne' };
 
 export default defineRule({
@@ -57,14 +60,28 @@ function rewrite(a: Analysis, inv: Invocation): Fix | undefined {
     else if (path && /\.py$/.test(path)) app = `${path.replace(/^\.\//, '').replace(/\.py$/, '').replace(/\//g, '.')}:${(attr && optionValue(attr)) || 'app'}`;
   }
   if (!app || !/^[\w.]+:[\w.]+$/.test(app)) return undefined;
+  // Every option must carry over; one gunicorn has no equivalent for means no automatic rewrite.
+  const carried: string[] = [];
+  for (const [name, list] of inv.options) {
+    if (['host', 'port', 'workers', 'entrypoint', 'app'].includes(name)) continue;
+    const target = CARRY[name];
+    const v = optionValue(list[list.length - 1]);
+    if (!target || v === undefined) return undefined;
+    carried.push(target, v);
+  }
   const portOpt = inv.options.get('port')?.at(-1);
   const port = (portOpt && optionValue(portOpt)) || '8000';
   if (!/^\d+$/.test(port)) return undefined;
   const vcpu = a.standard.vcpu;
-  const argv = ['gunicorn', app,
-    ...(vcpu ? ['--workers', String(workersFor(vcpu.value))] : []),
+  const workersOpt = inv.options.get('workers')?.at(-1);
+  const workers = vcpu ? String(workersFor(vcpu.value)) : workersOpt && optionValue(workersOpt);
+  // Keep the directory the server ran from (a venv's bin/): gunicorn is installed beside it.
+  const exe = before.length ? before[0] : inv.words[0].value;
+  const gunicorn = exe.includes('/') ? `${exe.slice(0, exe.lastIndexOf('/') + 1)}gunicorn` : 'gunicorn';
+  const argv = [gunicorn, app,
+    ...(workers ? ['--workers', workers] : []),
     '--worker-class', WORKER_CLASS, '--bind', `0.0.0.0:${port}`,
-    '--timeout', String(a.standard.timeout), '--graceful-timeout', String(a.standard.gracefulTimeout)];
+    '--timeout', String(a.standard.timeout), '--graceful-timeout', String(a.standard.gracefulTimeout), ...carried];
   return { title: 'Serve with gunicorn + UvicornWorker', safe: false,
     edits: [{ start: inv.instr.argsStart, end: inv.instr.end, newText: `[${argv.map((s) => JSON.stringify(s)).join(', ')}]` }] };
 }

@@ -37,7 +37,7 @@ export default defineRule({
       if (!value || !/^\d+$/.test(value) || Number(value) === want) continue;
       const edit = setOptionEdit(occ, String(want));
       report({ ...optionSpan(occ), fix: edit && { title, safe: true, edits: [edit] },
-        message: `--${name} is ${value}; the standard ${why} is ${want}.` });
+        message: `--${name} is ${value}${Number(value) === 0 && name === 'timeout' ? ' (0 turns the worker timeout off: hung workers are never replaced)' : ''}; the standard ${why} is ${want}.` });
     }
   },
 });

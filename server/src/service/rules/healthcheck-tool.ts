@@ -24,6 +24,7 @@ export default defineRule({
     const image = a.model.rootImage(stage) ?? '';
     if (!/-slim|distroless/.test(image)) return;
     const src = a.model.logical(hc);
+    if (!/curl|wget/.test(src.text)) return;
     const rest = a.model.flags(hc).rest;
     const body = src.text.slice(rest).replace(/^\s*CMD\s+/i, '');
     const cmdIndex = src.text.slice(rest).search(/CMD/i) + rest;

@@ -29,7 +29,7 @@ export default defineRule({
     report({
       start: stage.from.start, end: stage.from.end,
       fix: { title: 'Add HEALTHCHECK', safe: false, edits: [a.insertInStage(stage, text)] },
-      message: `The runtime stage has no HEALTHCHECK: add one that requests ${url} with Python's urllib (ECS copies it into the task definition's healthCheck).`,
+      message: `The runtime stage has no HEALTHCHECK: add one that requests ${url} with Python's urllib. (ECS itself runs only the task definition's healthCheck: use the same command there.)`,
     });
   },
 });

@@ -17,12 +17,12 @@ export default defineRule({
     const stage = a.final;
     if (!stage) return;
     for (const r of a.runs(stage)) {
-      const inst = a.run(r).installs[0];
+      const inst = a.depInstalls(r)[0];
       if (!inst) continue;
       const single = a.model.stages.length === 1;
       report({ start: r.start, end: r.end,
         message: single
-          ? 'This single-stage Dockerfile installs Python dependencies in the image it ships: build tools, caches and uv stay in production. Install in a builder stage and copy the virtualenv into a fresh python:*-slim runtime stage.'
+          ? 'This single-stage Dockerfile installs Python dependencies in the image it ships: build tools and caches stay in production. Install in a builder stage and copy the virtualenv into a fresh python:*-slim runtime stage.'
           : 'The runtime stage installs Python dependencies itself instead of copying the builder\'s virtualenv (`COPY --from=builder /app/.venv /app/.venv`): install everything in the builder.' });
       return;
     }

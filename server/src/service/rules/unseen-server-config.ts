@@ -37,8 +37,10 @@ export default defineRule({
     if (!prog) return;
     const w = words[prog.index].value;
     const next = words[prog.index + 1]?.value ?? '';
+    const isShell = ['sh', 'bash', 'dash', 'ash', 'zsh'].includes(prog.name);
     const script = /\.(sh|bash)$/.test(w) || /entrypoint|start|run|boot/i.test(w.slice(w.lastIndexOf('/') + 1)) && /^[./]/.test(w)
-      ? w : prog.name === 'python' && /\.py$/.test(next) ? `python ${next}` : undefined;
+      ? w : prog.name === 'python' && /\.py$/.test(next) ? `python ${next}`
+        : isShell && next && !next.startsWith('-') ? `${w} ${next}` : undefined;
     if (!script) return;
     report({ start: holder.start, end: holder.end,
       message: `The container starts \`${script}\`; Docksmith cannot see the server settings inside it. Check there that gunicorn runs with the standard workers, UvicornWorker, timeouts 120/30 and --bind 0.0.0.0:${a.standard.port.value}.` });

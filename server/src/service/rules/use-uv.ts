@@ -27,8 +27,13 @@ export default defineRule({
       for (const r of a.runs(stage)) {
         for (const inst of a.run(r).installs) {
           if (inst.kind === 'pip') {
+            const tools = inst.toolOnly ? inst.args.filter((w) => !w.value.startsWith('-')).map((w) => w.value).join(' ') : '';
             report({ start: r.start, end: r.end, fix: pipToUv(a, stage, r, inst),
-              message: 'Dependencies are installed with pip: the standard uses uv (5-10x faster, lock-file exact). Use `uv sync --locked` with uv.lock, else `uv pip install`.' });
+              message: !inst.toolOnly
+                ? 'Dependencies are installed with pip: the standard uses uv (5-10x faster, lock-file exact). Use `uv sync --locked` with uv.lock, else `uv pip install`.'
+                : /^uv([=<>~].*)?$/.test(tools)
+                  ? `uv is installed with pip: the standard copies the pinned binary instead (\`COPY --from=ghcr.io/astral-sh/uv:${a.standard.uvVersion} /uv /uvx /bin/\`).`
+                  : `pip installs packaging tools (${tools}): the standard installs dependencies with uv, which needs neither.` });
           } else if (inst.kind === 'uv-sync' && a.facts.hasUvLock) {
             if (inst.args.some((w) => w.value === '--locked' || w.value === '--frozen')) continue;
             const envText = a.model.chainInstrs(stage).filter((i) => i.keyword === 'ENV' && i.start < r.start).map((i) => a.model.text.slice(i.argsStart, i.end)).join('\n');

@@ -1,0 +1,329 @@
+// Warm, in-process benchmark of Docksmith's full lint against the two anchors of
+// /work/shared/reference/perf-anchors.md: a bare dockerfile-ast parse and dockerfile-utils validate().
+//
+//   npm run bench                       (= npm run build && node --expose-gc scripts/bench.mjs)
+//   node --expose-gc scripts/bench.mjs [--quick] [--json results.json]
+//
+// Everything runs in one Node process; every (operation, size) pair gets a forced GC, a probe
+// call, a warm-up phase and a measured phase timed per call with process.hrtime.bigint() (the
+// anchor's method, with fewer samples for slow calls so the whole run stays near 2 minutes on a
+// 2-core machine). Then two things are measured in fresh child processes: the heap retained by the
+// lint result of the 40k-line file, and the cold (JIT-cold) first lint.
+//
+// Docksmith is loaded from the tsc output (out/server/src/service/linter.js); when that output is
+// missing or older than server/src, `tsc -p .` is run first.
+//
+// It prints numbers and whether the targets hold; it exits 0 when a target is missed and non-zero
+// only when something throws (for example a generated file does not lint to an array).
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { generate } from './gen-dockerfile.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(path.join(ROOT, 'package.json'));
+const LINTER = path.join(ROOT, 'out', 'server', 'src', 'service', 'linter.js');
+const INDEX = path.join(ROOT, 'out', 'server', 'src', 'service', 'index.js');
+const SELF = fileURLToPath(import.meta.url);
+
+const argv = process.argv.slice(2);
+const QUICK = argv.includes('--quick');
+const jsonIdx = argv.indexOf('--json');
+const JSON_OUT = jsonIdx >= 0 ? argv[jsonIdx + 1] : undefined;
+
+// Budgets: warm-up >= WARM_MIN calls and >= WARM_MS; measure >= MIN_ITERS calls and >= BUDGET_MS
+// (stop at MAX_ITERS). Slow calls (probe > 250 ms) get 1 warm-up call and SLOW_ITERS samples;
+// calls over 1.5 s get no warm-up beyond the probe and 3 samples.
+const WARM_MS = QUICK ? 100 : 500, WARM_MIN = 5;
+const BUDGET_MS = QUICK ? 300 : 2500, MIN_ITERS = QUICK ? 5 : 25, MAX_ITERS = 20000;
+const SLOW_ITERS = QUICK ? 3 : 7;
+const COLD_RUNS = QUICK ? 3 : 7;
+
+const SIZES = [
+  { key: '40', lines: 40, single: false },
+  { key: '400', lines: 400, single: false },
+  { key: '4000', lines: 4000, single: false },
+  { key: '40000', lines: 40000, single: false },
+  { key: '40000-1stage', lines: 40000, single: true },
+];
+
+const CTX_INPUT = { settings: { vcpu: 4 } };
+const FACTS = { hasUvLock: true, dependencies: ['fastapi'] };
+
+// ---------------------------------------------------------------------------------------------
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureCompiled() {
+  let stale = !fs.existsSync(LINTER);
+  if (!stale) stale = fs.statSync(LINTER).mtimeMs < newestMtime(path.join(ROOT, 'server', 'src'));
+  if (!stale) return;
+  console.error('bench: out/ is missing or older than server/src, running tsc -p . ...');
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', ROOT], { cwd: ROOT, stdio: ['ignore', 2, 2] });
+}
+
+function loadDocksmith() {
+  const { lintText } = require(LINTER);
+  const { makeStandard } = require(INDEX);
+  const ctx = { standard: makeStandard(CTX_INPUT), facts: FACTS };
+  return { lintText, ctx };
+}
+
+let sink = 0; // defeat dead-code elimination
+function consume(x) {
+  if (x == null) return;
+  if (Array.isArray(x)) sink += x.length;
+  else if (typeof x === 'object') sink += 1;
+  else sink += String(x).length;
+}
+
+function pct(sorted, p) {
+  // nearest-rank percentile
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx];
+}
+
+function bench(fn) {
+  if (global.gc) global.gc();
+  const p0 = process.hrtime.bigint();
+  consume(fn());
+  const probe = Number(process.hrtime.bigint() - p0) / 1e3;
+  let warmMin = WARM_MIN, warmMs = WARM_MS, minIters = MIN_ITERS, budgetMs = BUDGET_MS;
+  if (probe > 250e3) { warmMin = 1; warmMs = 0; minIters = SLOW_ITERS; budgetMs = 0; } // > 250 ms per call
+  if (probe > 1.5e6) { warmMin = 0; minIters = 3; }                                   // > 1.5 s per call
+  const t0 = process.hrtime.bigint();
+  let w = 0;
+  while (w < warmMin || Number(process.hrtime.bigint() - t0) / 1e6 < warmMs) { consume(fn()); w++; }
+  const samples = [];
+  const start = process.hrtime.bigint();
+  while (samples.length < MAX_ITERS) {
+    const a = process.hrtime.bigint();
+    const r = fn();
+    const b = process.hrtime.bigint();
+    consume(r);
+    samples.push(Number(b - a) / 1e3); // µs
+    if (samples.length >= minIters && Number(b - start) / 1e6 >= budgetMs) break;
+  }
+  const sorted = samples.slice().sort((x, y) => x - y);
+  const mean = samples.reduce((s, x) => s + x, 0) / samples.length;
+  return { n: samples.length, warmup: w + 1, p50: pct(sorted, 50), p99: pct(sorted, 99), min: sorted[0], max: sorted[sorted.length - 1], mean };
+}
+
+function fmt(us) {
+  if (us < 1000) return `${us.toFixed(us < 10 ? 2 : 1)} µs`;
+  if (us < 1e6) return `${(us / 1000).toFixed(us < 1e4 ? 2 : 1)} ms`;
+  return `${(us / 1e6).toFixed(2)} s`;
+}
+const mib = (b) => `${(b / 1048576).toFixed(1)} MiB`;
+const median = (xs) => { const s = xs.slice().sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]; };
+
+/** Lints and checks the result really is a lint: an array of diagnostics with rule names. */
+function checkedLint(lintText, text, ctx, key) {
+  const res = lintText(text, ctx);
+  const diags = res?.diagnostics;
+  if (!Array.isArray(diags)) throw new Error(`lint of generated ${key} did not return a diagnostics array: ${JSON.stringify(res)?.slice(0, 200)}`);
+  for (const d of diags) {
+    if (typeof d.rule !== 'string' || !d.range || typeof d.message !== 'string') throw new Error(`lint of generated ${key} returned a malformed diagnostic: ${JSON.stringify(d).slice(0, 200)}`);
+  }
+  if (diags.some((d) => d.rule === 'file-too-large')) throw new Error(`generated ${key} was skipped as too large, nothing was linted`);
+  if (!res.model || res.model.instrs.length === 0) throw new Error(`lint of generated ${key} saw no instructions`);
+  return diags;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: heap and cold start (fresh process each)
+
+function childHeap(lines, single, what) {
+  const { lintText, ctx } = loadDocksmith();
+  const { DockerfileParser } = require('dockerfile-ast');
+  const text = generate(lines, { singleStage: single });
+  // touch the code paths once on a small file so module/JIT state is not counted as retained
+  lintText(generate(40), ctx);
+  DockerfileParser.parse(generate(40));
+  const gc2 = () => { global.gc(); global.gc(); };
+  gc2();
+  const before = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  let keep = what === 'parse' ? DockerfileParser.parse(text) : lintText(text, ctx);
+  const ms = performance.now() - t0;
+  const peakish = process.memoryUsage().heapUsed - before;
+  gc2();
+  const retained = process.memoryUsage().heapUsed - before;
+  const out = { what, lines, single, bytes: Buffer.byteLength(text), retained, peakish, ms, rss: process.memoryUsage().rss, findings: keep.diagnostics?.length };
+  keep = null;
+  gc2();
+  out.afterRelease = process.memoryUsage().heapUsed - before;
+  process.stdout.write(JSON.stringify(out));
+}
+
+function childCold() {
+  const tStart = performance.now(); // ms since process start (timeOrigin)
+  const text = generate(40);
+  const t0 = performance.now();
+  const { lintText, ctx } = loadDocksmith();
+  const t1 = performance.now();
+  const calls = [];
+  let n = 0;
+  let tFirst = 0;
+  for (let i = 0; i < 3; i++) {
+    const a = performance.now();
+    n += lintText(text, ctx).diagnostics.length;
+    calls.push(performance.now() - a);
+    if (i === 0) tFirst = performance.now();
+  }
+  // warm reference: the 200th call
+  for (let i = 0; i < 196; i++) lintText(text, ctx);
+  const a = performance.now();
+  lintText(text, ctx);
+  const warm = performance.now() - a;
+  process.stdout.write(JSON.stringify({ boot: tStart, require: t1 - t0, first: calls[0], second: calls[1], third: calls[2], warm, startToFirst: tFirst, findings: n }));
+}
+
+function runChild(args, expose = true) {
+  const out = execFileSync(process.execPath, [...(expose ? ['--expose-gc'] : []), SELF, '--child', ...args], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return JSON.parse(out);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function main() {
+  ensureCompiled();
+  const { DockerfileParser } = require('dockerfile-ast');
+  const utils = require('dockerfile-utils');
+  const { lintText, ctx } = loadDocksmith();
+  const ver = (p) => require(`${p}/package.json`).version;
+  const load0 = os.loadavg();
+  const env = {
+    node: process.version, cpu: os.cpus()[0].model, cores: os.cpus().length, gcExposed: !!global.gc, quick: QUICK,
+    versions: { 'dockerfile-ast': ver('dockerfile-ast'), 'dockerfile-utils': ver('dockerfile-utils') },
+  };
+  if (!global.gc) console.error('bench: run with node --expose-gc for stable numbers (npm run bench does)');
+  console.error(`bench: ${env.node}, ${env.cpu}, ${env.cores} cores, load ${load0.map((x) => x.toFixed(2)).join(' ')}${QUICK ? ', --quick' : ''}`);
+  const tBench = performance.now();
+
+  const results = [];
+  const inputs = [];
+  for (const s of SIZES) {
+    const text = generate(s.lines, { singleStage: s.single });
+    const ast = DockerfileParser.parse(text);
+    const info = {
+      key: s.key, lines: text.split('\n').length - 1, bytes: Buffer.byteLength(text),
+      instructions: ast.getInstructions().length, stages: ast.getFROMs().length,
+    };
+    const vdiags = utils.validate(text);
+    if (vdiags.length) throw new Error(`generated ${s.key} is not valid for dockerfile-utils: ${JSON.stringify(vdiags.slice(0, 3))}`);
+    const diags = checkedLint(lintText, text, ctx, s.key);
+    const byRule = {};
+    for (const d of diags) (byRule[d.rule] ??= { count: 0, severity: d.severity, example: `line ${d.range.start.line + 1}: ${d.message}` }).count++;
+    info.findings = diags.length;
+    info.byRule = byRule;
+    inputs.push(info);
+    const ops = [
+      ['(a) dockerfile-ast parse', () => DockerfileParser.parse(text)],
+      ['(b) docksmith lintText', () => lintText(text, ctx).diagnostics],
+      ['(c) dockerfile-utils validate', () => utils.validate(text)],
+    ];
+    for (const [op, fn] of ops) {
+      const r = bench(fn);
+      results.push({ size: s.key, op, ...r });
+      console.error(`${s.key.padEnd(13)} ${op.padEnd(30)} p50 ${fmt(r.p50).padStart(10)}  p99 ${fmt(r.p99).padStart(10)}  n=${r.n}`);
+    }
+  }
+  const warmSecs = (performance.now() - tBench) / 1000;
+
+  console.error('bench: heap (fresh processes) ...');
+  const heapLint = runChild(['heap', '40000', 'lint']);
+  const heapParse = runChild(['heap', '40000', 'parse']);
+  const heapLint1 = runChild(['heap', '40000', 'lint', '--single']);
+  console.error('bench: cold first lint (fresh processes) ...');
+  const colds = [];
+  for (let i = 0; i < COLD_RUNS; i++) colds.push(runChild(['cold'], false));
+
+  const load1 = os.loadavg();
+  printReport({ env, inputs, results, heapLint, heapParse, heapLint1, colds, load0, load1, warmSecs, totalSecs: (performance.now() - tBench) / 1000 });
+  if (JSON_OUT) fs.writeFileSync(JSON_OUT, JSON.stringify({ env, inputs, results, heapLint, heapParse, heapLint1, colds }, null, 1));
+  if (sink === 42) console.log('');
+}
+
+function printReport({ env, inputs, results, heapLint, heapParse, heapLint1, colds, load0, load1, warmSecs, totalSecs }) {
+  const get = (size, prefix) => results.find((r) => r.size === size && r.op.startsWith(prefix));
+  const cell = (r) => `${fmt(r.p50)} / ${fmt(r.p99)}`;
+  const out = [];
+  out.push(`## Docksmith benchmark`);
+  out.push('');
+  out.push(`Node ${env.node}, ${env.cpu}, ${env.cores} cores; dockerfile-ast ${env.versions['dockerfile-ast']}, dockerfile-utils ${env.versions['dockerfile-utils']}. ` +
+    `Load average ${load0[0].toFixed(2)} → ${load1[0].toFixed(2)}. Per call, p50 / p99 (nearest rank; with ≤ 31 samples p99 is the maximum). ` +
+    `Lint context: vcpu 4 (settings), uv.lock present, dependencies [fastapi].`);
+  out.push('');
+  out.push('| input | lines | instr / FROM | findings | (a) dockerfile-ast parse | (b) docksmith lint | (c) dockerfile-utils validate | lint / parse (p50) | lint / validate (p50) | samples a / b / c |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|');
+  const ratios = [];
+  for (const inp of inputs) {
+    const a = get(inp.key, '(a)'), b = get(inp.key, '(b)'), c = get(inp.key, '(c)');
+    const lp = b.p50 / a.p50, lv = b.p50 / c.p50;
+    ratios.push({ key: inp.key, lp, lv, a, b, c });
+    out.push(`| ${inp.key} | ${inp.lines.toLocaleString('en-US')} | ${inp.instructions.toLocaleString('en-US')} / ${inp.stages.toLocaleString('en-US')} | ${inp.findings} | ${cell(a)} | ${cell(b)} | ${cell(c)} | ${lp.toFixed(2)}x | ${lv.toFixed(2)}x | ${a.n} / ${b.n} / ${c.n} |`);
+  }
+  out.push('');
+  out.push('Targets:');
+  const worstLp = ratios.reduce((m, r) => (r.lp > m.lp ? r : m));
+  const worstLv = ratios.reduce((m, r) => (r.lv > m.lv ? r : m));
+  const lint40 = get('40', '(b)');
+  const t1 = ratios.every((r) => r.lp <= 1.3);
+  const t2 = ratios.every((r) => r.lv < 1);
+  const t3 = lint40.p99 < 1000;
+  const yn = (ok) => (ok ? 'HOLDS' : 'MISSED');
+  out.push(`- full lint within 1.3x of bare parse (p50) at every size: **${yn(t1)}** (worst ${worstLp.lp.toFixed(2)}x at ${worstLp.key}${t1 ? '' : `; over 1.3x at ${ratios.filter((r) => r.lp > 1.3).map((r) => `${r.key} (${r.lp.toFixed(2)}x)`).join(', ')}`})`);
+  out.push(`- full lint faster than dockerfile-utils validate() (p50) at every size: **${yn(t2)}** (worst ${worstLv.lv.toFixed(2)}x at ${worstLv.key}${t2 ? '' : `; not faster at ${ratios.filter((r) => r.lv >= 1).map((r) => r.key).join(', ')}`})`);
+  out.push(`- 40-line lint under 1 ms p99: **${yn(t3)}** (p99 ${fmt(lint40.p99)}, p50 ${fmt(lint40.p50)})`);
+  out.push('');
+  out.push('Memory and cold start (fresh processes, `--expose-gc`, two forced GCs before each reading):');
+  out.push('');
+  const hl = (h) => `${mib(h.retained)} (${(h.retained / h.bytes).toFixed(1)} B per source byte; heap growth before GC ${mib(h.peakish)}; ${mib(h.afterRelease)} left after the result is dropped)`;
+  out.push(`- retained heap of the lint result (model + analysis + diagnostics, what the server caches per document), 40k multi-stage (${heapLint.bytes.toLocaleString('en-US')} B source): ${hl(heapLint)}`);
+  out.push(`- same, 40k single-stage: ${hl(heapLint1)}`);
+  out.push(`- for comparison, a bare dockerfile-ast parse result of the 40k multi-stage file: ${hl(heapParse)}`);
+  const m = (k) => median(colds.map((c) => c[k])).toFixed(2);
+  out.push(`- cold first lint of the 40-line file, median of ${colds.length} fresh processes: require(out/…/linter.js + index.js) ${m('require')} ms, **1st lint ${m('first')} ms**, 2nd ${m('second')} ms, 3rd ${m('third')} ms, 200th (warm) ${m('warm')} ms; node boot → script ${m('boot')} ms; process start → first diagnostics ${m('startToFirst')} ms (1st-lint range ${Math.min(...colds.map((c) => c.first)).toFixed(2)}–${Math.max(...colds.map((c) => c.first)).toFixed(2)} ms)`);
+  out.push('');
+  out.push('Findings on the generated files (dockerfile-utils validate() reports 0 on each; the files follow the standard, so docksmith findings here are suspect):');
+  out.push('');
+  for (const inp of inputs) {
+    const rules = Object.entries(inp.byRule);
+    if (!rules.length) { out.push(`- ${inp.key}: 0 findings`); continue; }
+    out.push(`- ${inp.key}: ${inp.findings} finding(s): ${rules.map(([r, v]) => `${r} × ${v.count} (${v.severity})`).join(', ')}`);
+    for (const [r, v] of rules) out.push(`  - ${r}, e.g. ${v.example}`);
+  }
+  const many = inputs.filter((i) => i.findings > Math.max(3, i.stages));
+  const anyRule = inputs.some((i) => i.findings > 0);
+  if (anyRule) out.push(`- NOTE: docksmith reports findings on standard-conforming generated files${many.length ? ` (many on ${many.map((i) => i.key).join(', ')})` : ''}: check the rules above for false positives.`);
+  out.push('');
+  out.push(`Inputs: ${inputs.map((i) => `${i.key}: ${i.lines} lines / ${i.bytes} B / ${i.instructions} instr / ${i.stages} FROM`).join('; ')}.`);
+  out.push(`Run time: ${warmSecs.toFixed(0)} s warm benchmark, ${totalSecs.toFixed(0)} s total.`);
+  console.log(out.join('\n'));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const childIdx = argv.indexOf('--child');
+if (childIdx >= 0) {
+  const mode = argv[childIdx + 1];
+  if (mode === 'heap') childHeap(parseInt(argv[childIdx + 2], 10), argv.includes('--single'), argv[childIdx + 3]);
+  else if (mode === 'cold') childCold();
+  else throw new Error(`unknown child mode ${mode}`);
+} else {
+  main();
+}
