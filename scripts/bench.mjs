@@ -50,6 +50,8 @@ const SIZES = [
   { key: '4000', lines: 4000, single: false },
   { key: '40000', lines: 40000, single: false },
   { key: '40000-1stage', lines: 40000, single: true },
+  // Findings and fixes cost too: the same single-stage file with pip instead of uv and unlocked syncs.
+  { key: '40000-dirty', lines: 40000, single: true, dirty: true },
 ];
 
 const CTX_INPUT = { settings: { vcpu: 4 } };
@@ -199,6 +201,11 @@ function runChild(args, expose = true) {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Make the standard-conforming generated file break rules on every stage (pip, unlocked uv sync, root). */
+function dirty(text) {
+  return text.replace(/uv pip install/g, 'pip install').replace(/pip download/g, 'pip install').replace(/uv sync --frozen/g, 'uv sync').replace(/^USER 1000$/m, 'USER root');
+}
+
 function main() {
   ensureCompiled();
   const { DockerfileParser } = require('dockerfile-ast');
@@ -217,7 +224,8 @@ function main() {
   const results = [];
   const inputs = [];
   for (const s of SIZES) {
-    const text = generate(s.lines, { singleStage: s.single });
+    const clean = generate(s.lines, { singleStage: s.single });
+    const text = s.dirty ? dirty(clean) : clean;
     const ast = DockerfileParser.parse(text);
     const info = {
       key: s.key, lines: text.split('\n').length - 1, bytes: Buffer.byteLength(text),

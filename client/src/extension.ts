@@ -51,11 +51,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 const SETTING_KEYS = ['enable', 'vcpu', 'uid', 'port', 'healthPath', 'python', 'rules'];
 
 function explicitSettings(scopeUri: string | undefined): Record<string, unknown> {
-  const cfg = vscode.workspace.getConfiguration('docksmith', scopeUri ? vscode.Uri.parse(scopeUri) : undefined);
+  const uri = scopeUri ? vscode.Uri.parse(scopeUri) : undefined;
+  const cfg = vscode.workspace.getConfiguration('docksmith', uri ? { uri, languageId: 'dockerfile' } : undefined);
   const out: Record<string, unknown> = {};
   for (const key of SETTING_KEYS) {
     const i = cfg.inspect(key);
-    const v = i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+    if (!i) continue;
+    // Most specific first; "[dockerfile]" language-scoped values beat plain ones at each level.
+    const levels = [i.workspaceFolderLanguageValue, i.workspaceFolderValue, i.workspaceLanguageValue, i.workspaceValue, i.globalLanguageValue, i.globalValue];
+    if (key === 'rules') {
+      // Per-rule severities merge across levels (user rules stay when a workspace sets another rule).
+      const merged = Object.assign({}, ...levels.filter((v) => v && typeof v === 'object').reverse());
+      if (Object.keys(merged).length) out[key] = merged;
+      continue;
+    }
+    const v = levels.find((x) => x !== undefined);
     if (v !== undefined) out[key] = v;
   }
   return out;

@@ -18,15 +18,20 @@ export interface ProjectContext {
 interface Cached<T> { mtimeMs: number; size: number; value: T }
 
 const MAX_CONFIG_BYTES = 2 * 1024 * 1024;
+/** How long a scan of the project files is reused without asking the disk (watched-file events clear it at once). */
+const RECENT_MS = 1500;
 
 export class ProjectLoader {
   private cache = new Map<string, Cached<unknown>>();
+  /** Recent answers per Dockerfile: typing re-lints often, the disk rarely changes in between. */
+  private recent = new Map<string, { at: number; value: ProjectContext }>();
 
   constructor(private readonly knownRules: ReadonlySet<string>) {}
 
   /** Forget everything (files changed on disk). */
   clear(): void {
     this.cache.clear();
+    this.recent.clear();
   }
 
   private read<T>(file: string, parse: (text: string) => T): T | undefined {
@@ -48,6 +53,16 @@ export class ProjectLoader {
 
   /** Context for a Dockerfile at `file` (absolute path); `root` bounds the upward search when known. */
   load(file: string, root?: string): ProjectContext {
+    const key = `${file}\0${root ?? ''}`;
+    const hit = this.recent.get(key);
+    if (hit && Date.now() - hit.at < RECENT_MS) return hit.value;
+    const value = this.scan(file, root);
+    if (this.recent.size > 200) this.recent.clear();
+    this.recent.set(key, { at: Date.now(), value });
+    return value;
+  }
+
+  private scan(file: string, root?: string): ProjectContext {
     const dir = path.dirname(file);
     const facts: ProjectFacts = {};
     const layers: ProjectContext['layers'] = {};

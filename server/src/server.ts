@@ -34,7 +34,10 @@ export function startServer(connection: Connection): void {
   const lintCache = new Map<string, Entry>();
   const settingsCache = new Map<string, Promise<unknown>>();
   const pending = new Map<string, NodeJS.Timeout>();
-  const pyprojectProblemUris = new Set<string>();
+  /** Dockerfile URI → the pyproject.toml URI its configuration came from. */
+  const pyprojectOf = new Map<string, string>();
+  /** pyproject.toml URI → the diagnostics last published on it (JSON), to publish only changes. */
+  const publishedPyproject = new Map<string, string>();
   const shownSettingProblems = new Set<string>();
   let hasConfigurationCapability = false;
   let hasDynamicConfig = false;
@@ -42,7 +45,7 @@ export function startServer(connection: Connection): void {
   let pushedSettings: unknown = {};
   let workspaceRoots: string[] = [];
   const docsDir = path.resolve(__dirname, '..', 'docs', 'rules');
-  const docsAvailable = fs.existsSync(docsDir);
+  const docPages = new Set<string>(fs.existsSync(docsDir) ? fs.readdirSync(docsDir) : []);
 
   const log = (msg: string) => connection.console.log(`[docksmith] ${msg}`);
   const logError = (what: string, err: unknown) => connection.console.error(`[docksmith] ${what}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
@@ -98,7 +101,12 @@ export function startServer(connection: Connection): void {
     const file = filePath(doc.uri);
     const root = file ? workspaceRoots.find((r) => file.startsWith(r + path.sep)) : undefined;
     const proj = file ? project.load(file, root) : undefined;
-    if (proj?.pyproject) publishPyprojectProblems(proj.pyproject.path, proj.pyproject.problems);
+    if (proj?.pyproject) {
+      const uri = pathToFileURL(proj.pyproject.path).toString();
+      pyprojectOf.set(doc.uri, uri);
+      publishPyprojectProblems(uri, proj.pyproject.problems);
+    } else pyprojectOf.delete(doc.uri);
+    reconcilePyprojectDiagnostics();
     const standard = makeStandard({ ...(proj?.layers ?? {}), settings: settings.input });
     return {
       ctx: { standard, facts: proj?.facts ?? {}, onRuleError: (rule, err) => logError(`rule ${rule} failed on ${doc.uri}`, err) },
@@ -106,17 +114,23 @@ export function startServer(connection: Connection): void {
     };
   }
 
-  function publishPyprojectProblems(file: string, problems: { line: number; character: number; key?: string; message: string }[]): void {
-    const uri = pathToFileURL(file).toString();
-    if (!problems.length && !pyprojectProblemUris.has(uri)) return;
-    if (problems.length) pyprojectProblemUris.add(uri); else pyprojectProblemUris.delete(uri);
-    void connection.sendDiagnostics({
-      uri,
-      diagnostics: problems.map((p) => ({
-        range: { start: { line: p.line, character: p.character }, end: { line: p.line, character: p.character + 1000 } },
-        severity: DiagnosticSeverity.Warning, source: 'docksmith', code: 'config', message: p.message,
-      })),
-    });
+  function publishPyprojectProblems(uri: string, problems: { line: number; character: number; key?: string; message: string }[]): void {
+    const diagnostics: LspDiagnostic[] = problems.map((p) => ({
+      range: { start: { line: p.line, character: p.character }, end: { line: p.line, character: p.character + 1000 } },
+      severity: DiagnosticSeverity.Warning, source: 'docksmith', code: 'config', message: p.message,
+    }));
+    const json = JSON.stringify(diagnostics);
+    if ((publishedPyproject.get(uri) ?? '[]') === json) return;
+    if (diagnostics.length) publishedPyproject.set(uri, json); else publishedPyproject.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics });
+  }
+
+  /** Clear problems published on pyproject.toml files no open Dockerfile uses any more (deleted, moved, closed). */
+  function reconcilePyprojectDiagnostics(): void {
+    const used = new Set(pyprojectOf.values());
+    for (const uri of [...publishedPyproject.keys()]) {
+      if (!used.has(uri)) publishPyprojectProblems(uri, []);
+    }
   }
 
   /** The lint result for the document's current version (computed at most once per version). */
@@ -125,10 +139,13 @@ export function startServer(connection: Connection): void {
     if (hit && hit.version === doc.version) return hit;
     const { ctx, enabled } = await contextFor(doc);
     if (!enabled) { lintCache.delete(doc.uri); return undefined; }
+    // Documents are updated in place: read text and version together, after the await.
     const current = documents.get(doc.uri);
-    if (!current || current.version !== doc.version) return lintCache.get(doc.uri);
-    const result = lintText(doc.getText(), ctx);
-    const entry = { version: doc.version, ctx, result };
+    if (!current) return undefined;
+    const again = lintCache.get(doc.uri);
+    if (again && again.version === current.version) return again;
+    const result = lintText(current.getText(), ctx);
+    const entry = { version: current.version, ctx, result };
     lintCache.set(doc.uri, entry);
     return entry;
   }
@@ -138,7 +155,7 @@ export function startServer(connection: Connection): void {
       range: d.range, severity: SEVERITY[d.severity], source: 'docksmith', code: d.rule, message: d.message,
       data: { rule: d.rule, start: d.start },
     };
-    if (docsAvailable && fs.existsSync(path.join(docsDir, `${d.rule}.md`))) diag.codeDescription = { href: pathToFileURL(path.join(docsDir, `${d.rule}.md`)).toString() };
+    if (docPages.has(`${d.rule}.md`)) diag.codeDescription = { href: pathToFileURL(path.join(docsDir, `${d.rule}.md`)).toString() };
     return diag;
   }
 
@@ -147,8 +164,8 @@ export function startServer(connection: Connection): void {
     if (!doc) return;
     const entry = await lintFor(doc);
     const now = documents.get(uri);
-    if (!now || now.version !== doc.version) return; // a newer version is on its way
-    await connection.sendDiagnostics({ uri, version: doc.version, diagnostics: entry ? entry.result.diagnostics.map(toLsp) : [] });
+    if (!now || (entry && entry.version !== now.version)) return; // a newer version is on its way
+    await connection.sendDiagnostics({ uri, version: now.version, diagnostics: entry ? entry.result.diagnostics.map(toLsp) : [] });
   }
 
   function schedule(doc: TextDocument): void {
@@ -168,6 +185,8 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
     lintCache.delete(e.document.uri);
+    pyprojectOf.delete(e.document.uri);
+    reconcilePyprojectDiagnostics();
     settingsCache.delete(e.document.uri);
     clearTimeout(pending.get(e.document.uri));
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -205,8 +224,10 @@ export function startServer(connection: Connection): void {
   async function codeActions(params: CodeActionParams): Promise<CodeAction[]> {
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
+    const version = doc.version;
     const entry = await lintFor(doc);
-    if (!entry) return [];
+    // The request's ranges and diagnostics belong to `version`: answer nothing if the text moved on.
+    if (!entry || entry.version !== version || doc.version !== version) return [];
     const only = params.context.only;
     const wantsFixAll = only?.some((k) => k === FIX_ALL_KIND || FIX_ALL_KIND.startsWith(k + '.') || k === CodeActionKind.Source);
     const wantsQuickFix = !only || only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k + '.') || k === CodeActionKind.Empty);
@@ -226,7 +247,9 @@ export function startServer(connection: Connection): void {
       const data = lspDiag.data as { rule?: string; start?: number } | undefined;
       const rule = data?.rule ?? String(lspDiag.code ?? '');
       const start = data?.start ?? doc.offsetAt(lspDiag.range.start);
-      const finding = entry.result.diagnostics.find((d) => d.rule === rule && d.start === start);
+      // Several findings can share a rule and a start (both missing gunicorn timeouts): the message tells them apart.
+      const finding = entry.result.diagnostics.find((d) => d.rule === rule && d.start === start && d.message === lspDiag.message)
+        ?? entry.result.diagnostics.find((d) => d.rule === rule && d.start === start);
       if (!finding) continue;
       if (finding.fix && !seen.has(finding.fix.title + finding.start)) {
         seen.add(finding.fix.title + finding.start);

@@ -115,7 +115,8 @@ describe('severities and pragmas', () => {
 describe('fixes', () => {
   it('non-overlapping picks the first of conflicting fixes, touching ones included', () => {
     const f = (s: number, e: number, t = 'x') => ({ title: t, safe: true, edits: [{ start: s, end: e, newText: t }] });
-    assert.deepEqual(nonOverlapping([f(0, 2, 'a'), f(1, 3, 'b'), f(2, 2, 'c'), f(5, 5, 'd'), f(5, 5, 'e')]).map((x) => x.title), ['a', 'd']);
+    // b overlaps a; c touches a's end; d and e insert at one point (both go, in order); a second 'd' at 5 is a duplicate
+    assert.deepEqual(nonOverlapping([f(0, 2, 'a'), f(1, 3, 'b'), f(2, 2, 'c'), f(5, 5, 'd'), f(5, 5, 'e'), f(5, 5, 'd')]).map((x) => x.title), ['a', 'd', 'e']);
     assert.equal(applyEdits('hello', [{ start: 5, end: 5, newText: '!' }, { start: 0, end: 1, newText: 'J' }]), 'Jello!');
   });
   it('fix-all on a file breaking most rules is idempotent and leaves no safe fix behind', () => {
@@ -138,6 +139,15 @@ describe('fix safety', () => {
     assert.equal(fixOf(t, 2)?.safe, true);
     assert.equal(fixOf(t, 4)?.safe, true);
     assert.match(fixAll(t, ctx()), /^FROM python:3\.12 AS build\n[\s\S]*FROM python:3\.12-slim AS tools\n[\s\S]*FROM python:3\.12-slim\n/);
+  });
+});
+
+describe('use-uv --locked safety', () => {
+  it('adds --locked on save only when uv.lock is visibly in the stage', () => {
+    const fixOf = (t: string) => lint(t, ctx()).find((d) => d.rule === 'use-uv')?.fix;
+    assert.equal(fixOf('FROM python:3.11-slim\nCOPY pyproject.toml uv.lock ./\nRUN uv sync --no-install-project\n')?.safe, true);
+    assert.equal(fixOf('FROM python:3.11-slim\nRUN --mount=type=bind,source=uv.lock,target=uv.lock uv sync\n')?.safe, true);
+    assert.equal(fixOf('FROM python:3.11-slim\nCOPY pyproject.toml ./\nRUN uv sync --no-install-project\n')?.safe, false);
   });
 });
 

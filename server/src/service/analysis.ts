@@ -2,6 +2,7 @@
 // RUN installs, where a new instruction goes). Computed on first use and shared by all rules.
 
 import { DockerfileModel, Instr, Stage } from './model';
+import { instrAt } from './pragmas';
 import { DepInstall, PackageOp, UserAdd, depInstall, packageOp, userAdd } from './commands';
 import { DocWord, Invocation, Option, envValue, findInvocation, parseOptions, splitArgsValue } from './gunicorn';
 import { ASGI_FRAMEWORKS } from './standard';
@@ -143,8 +144,8 @@ export class Analysis {
       const content = text.slice(s, e).trim();
       if (!content.startsWith('#') || this.model.stages.length === 0) break;
       // do not climb into an earlier instruction (heredoc bodies and continuations)
-      const prev = this.model.instrs.find((i) => i.start < starts[line] && i.end > s);
-      if (prev) break;
+      const prev = instrAt(this.model, s);
+      if (prev && prev.start < starts[line] && prev.end > s) break;
       line--;
     }
     return starts[line];

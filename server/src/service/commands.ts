@@ -14,6 +14,13 @@ export function programName(word: string): string {
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
+const SHELL_PROGRAMS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh']);
+
+/** Is the word a POSIX shell (`sh`, `/bin/bash`, …)? */
+export function isShellProgram(word: string): boolean {
+  return SHELL_PROGRAMS.has(programName(word));
+}
+
 export interface Program {
   /** Normalised program name; for `python -m X`, X (pip, uvicorn, gunicorn, flask, …). */
   name: string;
@@ -166,6 +173,8 @@ function pipLike(kind: 'pip' | 'uv-pip', cmd: SimpleCommand, first: number, sub:
 export interface PackageOp {
   action: 'install' | 'remove';
   packages: Word[];
+  /** `apk add --virtual .build-deps …`: the group name `apk del .build-deps` removes. */
+  virtual?: string;
 }
 
 const PKG_MANAGERS: Record<string, { install: string[]; remove: string[] }> = {
@@ -191,12 +200,15 @@ export function packageOp(cmd: SimpleCommand): PackageOp | undefined {
   const action = pm.install.includes(sub) ? 'install' : pm.remove.includes(sub) ? 'remove' : undefined;
   if (!action) return undefined;
   const packages: Word[] = [];
+  let virtual: string | undefined;
   for (let k = i + 1; k < w.length; k++) {
     const v = w[k].value;
-    if (v.startsWith('-')) { if (/^-[otc]$/.test(v) || v === '--virtual' || v === '-t') k++; continue; }
+    if (prog.name === 'apk' && (v === '--virtual' || v === '-t')) { virtual = w[k + 1]?.value; k++; continue; }
+    if (prog.name === 'apk' && v.startsWith('--virtual=')) { virtual = v.slice(10); continue; }
+    if (v.startsWith('-')) { if (/^-[oc]$/.test(v) || (prog.name !== 'apk' && v === '-t')) k++; continue; }
     packages.push(w[k]);
   }
-  return { action, packages };
+  return { action, packages, virtual };
 }
 
 /** Compilers and headers: what only a builder stage should install. */
@@ -218,8 +230,8 @@ export function userAdd(cmd: SimpleCommand): UserAdd | undefined {
   let uidWord: Word | undefined;
   let name: string | undefined;
   const valued = prog.name === 'useradd'
-    ? /^-[cdegGkKpsuU]$|^--(comment|home-dir|home|expiredate|inactive|gid|groups|skel|key|password|shell|uid|root|prefix|selinux-user|firstuid|lastuid|ingroup|gecos|extrausers)$/
-    : /^-[hgsGuDk]$|^--(home|shell|ingroup|gid|uid|gecos|firstuid|lastuid|conf|comment|add-extra-groups)$/;
+    ? /^-[bcdefgGkKpsuRP]$|^--(base-dir|comment|home-dir|home|expiredate|inactive|gid|groups|skel|key|password|shell|uid|root|prefix|selinux-user|firstuid|lastuid|ingroup|gecos|extrausers)$/
+    : /^-[hgsGuk]$|^--(home|shell|ingroup|gid|uid|gecos|firstuid|lastuid|conf|comment|add-extra-groups)$/; // BusyBox -D/-H/-S are flags
   for (let i = prog.index + 1; i < w.length; i++) {
     const v = w[i].value;
     if (v === '-u' || v === '--uid') { uid = w[i + 1]?.value; uidWord = w[i + 1]; i++; continue; }

@@ -3,22 +3,18 @@
 
 import { lintText } from './linter';
 import { Fix, LintContext, OffsetEdit } from './types';
+import { applyEdits } from './text';
 
-/** Apply edits (sorted, non-overlapping) to text. */
-export function applyEdits(text: string, edits: OffsetEdit[]): string {
-  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
-  let out = '';
-  let pos = 0;
-  for (const e of sorted) {
-    out += text.slice(pos, e.start) + e.newText;
-    pos = e.end;
-  }
-  return out + text.slice(pos);
-}
+export { applyEdits };
 
 function overlaps(a: OffsetEdit, b: OffsetEdit): boolean {
-  // Touching edits conflict too: an insertion at the edge of a replaced range (or two insertions
-  // at one point) would be applied in an arbitrary order. They wait for the next pass.
+  const aInsert = a.start === a.end;
+  const bInsert = b.start === b.end;
+  // Insertions at one point go in together, in the order the fixes were picked (options appended
+  // after one word, lines added before one CMD) — unless they are the same text (one uv COPY, not two).
+  if (aInsert && bInsert && a.start === b.start) return a.newText === b.newText;
+  // Otherwise touching edits conflict: an insertion at the edge of a replaced range would land on
+  // an arbitrary side of it. They wait for the next pass.
   return a.start <= b.end && b.start <= a.end;
 }
 

@@ -5,7 +5,7 @@
 import { DockerfileModel, Instr, Stage } from './model';
 import { Source, endOffset } from './text';
 import { SimpleCommand, Word, parseJsonArray, parseShell } from './shell';
-import { Program, findProgram, programName } from './commands';
+import { Program, findProgram, isShellProgram, programName } from './commands';
 
 /** A word with document offsets and the syntax it sits in (for re-encoding edits). */
 export interface DocWord {
@@ -126,7 +126,7 @@ const UVICORN_LONG_VALUED = new Set(['host', 'port', 'uds', 'fd', 'workers', 'lo
   'ws-ping-interval', 'ws-ping-timeout', 'ws-per-message-deflate', 'lifespan', 'interface', 'env-file', 'log-config', 'log-level',
   'root-path', 'limit-concurrency', 'backlog', 'limit-max-requests', 'timeout-keep-alive', 'timeout-graceful-shutdown', 'ssl-keyfile',
   'ssl-certfile', 'ssl-keyfile-password', 'ssl-version', 'ssl-cert-reqs', 'ssl-ca-certs', 'ssl-ciphers', 'header', 'forwarded-allow-ips',
-  'reload-dir', 'reload-include', 'reload-exclude', 'reload-delay', 'app-dir', 'h11-max-incomplete-event-size', 'proxy-headers']);
+  'reload-dir', 'reload-include', 'reload-exclude', 'reload-delay', 'app-dir', 'h11-max-incomplete-event-size']);
 const HYPERCORN_VALUED: Record<string, string> = { '-b': 'bind', '-w': 'workers', '-k': 'worker-class', '-c': 'config' };
 
 const SERVERS: Record<string, ServerKind> = {
@@ -215,7 +215,10 @@ export function findInvocation(model: DockerfileModel, stage: Stage): Invocation
   let kind = serverKind(prog, argv);
   if (!kind || !isServing(kind, argv.slice(prog.index).map((w) => w.value))) {
     // `ENTRYPOINT ["/entrypoint.sh"]` + `CMD ["gunicorn", …]`: the script usually ends with exec "$@".
-    const later = argv.findIndex((w, k) => k > prog.index && SERVERS[programName(w.value)] !== undefined);
+    // Only where the server clearly starts a command line of its own: the first word of CMD after an
+    // exec-form ENTRYPOINT, or the word after `--` (wait-for-it host:port -- gunicorn …).
+    const cmdStart = e && e.exec && c?.exec ? e.words.length : -1;
+    const later = argv.findIndex((w, k) => k > prog.index && SERVERS[programName(w.value)] !== undefined && (k === cmdStart || argv[k - 1].value === '--'));
     if (later < 0) return undefined;
     const p2 = findProgram(argv as unknown as Word[], later);
     if (!p2) return undefined;
@@ -240,8 +243,7 @@ function isServing(kind: ServerKind, words: string[]): boolean {
 }
 
 export function isShellDashC(argv: { value: string }[], index: number): boolean {
-  const p = programName(argv[index]?.value ?? '');
-  return ['sh', 'bash', 'dash', 'ash', 'zsh'].includes(p) && /^-[a-z]*c[a-z]*$/.test(argv[index + 1]?.value ?? '');
+  return isShellProgram(argv[index]?.value ?? '') && /^-[a-z]*c[a-z]*$/.test(argv[index + 1]?.value ?? '');
 }
 
 function fromScript(model: DockerfileModel, script: ParsedScript, instr: Instr, e?: CommandInstr, c?: CommandInstr): Invocation | undefined {

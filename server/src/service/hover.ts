@@ -2,7 +2,7 @@
 // effective UID on USER, what a HEALTHCHECK checks, each gunicorn flag, and rule names in pragmas.
 
 import { Analysis } from './analysis';
-import { DockerfileModel, Instr, Stage } from './model';
+import { DockerfileModel, Instr, Stage, isPythonImage, parseImageRef } from './model';
 import { instrAt, readPragmas } from './pragmas';
 import { RULES, RULE_NAMES } from './rules';
 import { judgePythonTag } from './rules/base-image';
@@ -46,8 +46,11 @@ function fromHover(a: Analysis, stage: Stage): string {
   const users = m.stages.filter((s) => s !== stage && (s.parent === stage || s.instrs.some((i) => (i.keyword === 'COPY' || i.keyword === 'ADD')
     && stage.name && m.flag(i, 'from')?.value.toLowerCase() === stage.name)));
   const label = stage.name ? `\`${stage.name}\`` : `#${stage.index + 1}`;
+  const trailing = m.trailingNonRuntime;
   const role = stage.isFinal
-    ? 'the **final runtime stage**: the image that ships. Runtime rules (user, health check, server command, build tools) judge it.'
+    ? `the **${trailing ? '' : 'final '}runtime stage**: the image that ships. Runtime rules (user, health check, server command, build tools) judge it.${trailing ? ` (The last stage, \`${trailing.name}\`, is taken for a test/dev stage built with --target.)` : ''}`
+    : stage === trailing
+      ? `a **test/dev stage** after the runtime stage \`${m.finalStage?.name ?? `#${(m.finalStage?.index ?? 0) + 1}`}\`: built with --target, it does not ship, so runtime rules judge the runtime stage instead.`
     : `a **builder stage**${users.length ? `, used by ${users.map((u) => (u.name ? `\`${u.name}\`` : `#${u.index + 1}`)).join(', ')}` : ' (nothing in the file uses it)'}. Build rules (layer order, uv) apply; runtime rules do not.`;
   const lines = [`**Stage ${label}** (${stage.index + 1} of ${m.stages.length}): ${role}`];
   if (stage.parent) lines.push(`Built FROM stage \`${stage.parent.name}\`: inherits its USER, ENV, HEALTHCHECK and CMD.`);
@@ -55,12 +58,9 @@ function fromHover(a: Analysis, stage: Stage): string {
   else {
     const image = stage.image;
     const resolved = image !== stage.imageRaw ? ` (resolved from \`${stage.imageRaw}\`)` : '';
-    const ref = image.split('@')[0];
-    const colon = ref.lastIndexOf(':');
-    const hasTag = colon > ref.lastIndexOf('/');
-    const name = hasTag ? ref.slice(0, colon) : ref;
-    if (/(^|\/)python$/.test(name)) {
-      const v = judgePythonTag(hasTag ? ref.slice(colon + 1) : undefined, image.includes('@'), a.standard.python.value);
+    const { name, tag, digest } = parseImageRef(image);
+    if (isPythonImage(name)) {
+      const v = judgePythonTag(tag, digest, a.standard.python.value);
       lines.push(v ? bad(`Base \`${image}\`${resolved} is ${v.problem}. Standard: \`python:${a.standard.python.value}-slim\`.`)
         : ok(`Base \`${image}\`${resolved} is a pinned slim Python image (standard: \`python:${a.standard.python.value}-slim\`).`));
     } else lines.push(`Base \`${image}\`${resolved} is not the official python image; the standard builds Python stages on \`python:${a.standard.python.value}-slim\`.`);
@@ -163,17 +163,20 @@ function invocationSummary(a: Analysis): string | undefined {
   if (!inv) return undefined;
   if (inv.kind !== 'gunicorn') return `**${inv.kind}** serves the app. The standard is gunicorn with \`${WORKER_CLASS}\`.`;
   const g = a.gunicorn()!;
-  const row = (name: string, want: string, check: (v: string) => boolean) => {
+  const vcpu = a.standard.vcpu;
+  const port = inv.env.get('PORT') ?? (a.final && envValue(a.model, a.final, 'PORT'));
+  const row = (name: string, want: string, check: (v: string) => boolean | undefined) => {
     const o = a.gunicornOption(name);
-    const v = o ? optionValue(o) : name === 'workers' ? g.webConcurrency?.value : undefined;
-    const mark = v === undefined ? (g.configFile ? '?' : '✗') : check(v) ? '✓' : '✗';
+    let v = o ? optionValue(o) : name === 'workers' ? g.webConcurrency?.value : undefined;
+    if (v === undefined && name === 'bind' && port) v = `0.0.0.0:$PORT (PORT is set)`;
+    const verdict = v === undefined ? undefined : check(v);
+    const mark = v === undefined ? (g.configFile ? '?' : '✗') : verdict === undefined ? '?' : verdict ? '✓' : '✗';
     return `| --${name} | ${v ?? (g.configFile ? `not visible (${g.configFile})` : 'default')} | ${want} | ${mark} |`;
   };
-  const vcpu = a.standard.vcpu;
   return ['**gunicorn** against the standard', '', '| setting | here | standard | |', '|---|---|---|---|',
-    row('workers', vcpu ? `${workersFor(vcpu.value)} (vCPU from ${vcpu.source})` : '= vCPU (unknown)', (v) => !!vcpu && Number(v) === workersFor(vcpu.value)),
+    row('workers', vcpu ? `${workersFor(vcpu.value)} (vCPU from ${vcpu.source})` : '= vCPU (unknown)', (v) => (vcpu ? Number(v) === workersFor(vcpu.value) : undefined)),
     row('worker-class', WORKER_CLASS, (v) => ASGI_WORKERS.has(v)),
-    row('bind', `0.0.0.0:${a.standard.port.value}`, (v) => v.startsWith('0.0.0.0') || v.startsWith('[::]')),
+    row('bind', `0.0.0.0:${a.standard.port.value}`, (v) => !/^(127\.|localhost|\[::1\])/.test(v)),
     row('timeout', String(a.standard.timeout), (v) => Number(v) === a.standard.timeout),
     row('graceful-timeout', String(a.standard.gracefulTimeout), (v) => Number(v) === a.standard.gracefulTimeout),
   ].join('\n');

@@ -9,8 +9,8 @@ import { Diagnostic, Finding, LintContext, Severity } from './types';
 
 const ORDER: Severity[] = ['hint', 'info', 'warning', 'error'];
 
-/** Documents larger than this are not linted (a clear note instead of a stalled server). */
-export const MAX_LINT_BYTES = 4 * 1024 * 1024;
+/** Documents longer than this (UTF-16 code units, ~4 MB of text) are not linted: a clear note instead of a stalled server. */
+export const MAX_LINT_CHARS = 4 * 1024 * 1024;
 
 export interface LintResult {
   diagnostics: Diagnostic[];
@@ -55,11 +55,11 @@ function severityOf(f: Finding, ctx: LintContext): Severity | undefined {
 }
 
 export function lintText(text: string, ctx: LintContext, only?: string[]): LintResult {
-  if (text.length > MAX_LINT_BYTES) {
+  if (text.length > MAX_LINT_CHARS) {
     return {
       diagnostics: [{
         rule: 'file-too-large', start: 0, end: 0, severity: 'info', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        message: `Docksmith skipped this file: it is ${(text.length / 1048576).toFixed(1)} MiB, over the ${MAX_LINT_BYTES / 1048576} MiB limit for linting.`,
+        message: `Docksmith skipped this file: it has ${(text.length / 1048576).toFixed(1)} million characters, over the ${MAX_LINT_CHARS / 1048576} million it lints.`,
       }],
     };
   }

@@ -4,7 +4,8 @@
 
 import { DockerfileParser, Dockerfile, Instruction, Run, Copy, Env, Arg } from 'dockerfile-ast';
 import { Source, lineStarts, logicalSource, offsetAt, positionAt } from './text';
-import { SimpleCommand, Word, parseShell } from './shell';
+import { SimpleCommand, Word, parseJsonArray, parseShell } from './shell';
+import { isShellProgram } from './commands';
 
 export interface Flag { name: string; value: string; start: number; end: number }
 
@@ -32,10 +33,31 @@ export interface Stage {
   parent?: Stage;
   /** Instructions after FROM, up to the next FROM. */
   instrs: Instr[];
+  /** The runtime stage: the image that ships (the last stage, unless that is a test/dev stage). */
   isFinal: boolean;
 }
 
-const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', '/bin/sh', '/bin/bash', '/bin/dash', '/bin/ash', '/usr/bin/env']);
+export interface ImageRef { name: string; tag?: string; digest: boolean }
+
+/** Split an image reference into name, tag and whether it is pinned by digest. */
+export function parseImageRef(image: string): ImageRef {
+  const at = image.indexOf('@');
+  const ref = at < 0 ? image : image.slice(0, at);
+  const colon = ref.lastIndexOf(':');
+  const hasTag = colon > ref.lastIndexOf('/');
+  return { name: hasTag ? ref.slice(0, colon) : ref, tag: hasTag ? ref.slice(colon + 1) : undefined, digest: at >= 0 };
+}
+
+/** Names under which Docker Hub's official python image is pulled. */
+const PYTHON_IMAGE = /^(?:(?:docker\.io\/|index\.docker\.io\/|public\.ecr\.aws\/docker\/|mirror\.gcr\.io\/)?library\/)?python$/;
+
+export function isPythonImage(name: string): boolean {
+  return PYTHON_IMAGE.test(name);
+}
+
+/** A last stage with such a name is for tests or development, built with --target: not what ships. */
+const NON_RUNTIME_STAGE = /(^|[-_])(test|tests|testing|dev|development|debug|ci|lint)([-_]|$)/;
+
 
 export class DockerfileModel {
   readonly text: string;
@@ -85,11 +107,26 @@ export class DockerfileModel {
         }
       }
     }
-    if (this.stages.length) this.stages[this.stages.length - 1].isFinal = true;
+    this.runtime = this.stages[this.stages.length - 1];
+    const last = this.runtime;
+    if (last?.name && NON_RUNTIME_STAGE.test(last.name)) {
+      const earlier = [...this.stages].reverse().find((s) => !s.name || !NON_RUNTIME_STAGE.test(s.name));
+      if (earlier) this.runtime = earlier;
+    }
+    if (this.runtime) this.runtime.isFinal = true;
   }
 
+  /** The runtime stage (see Stage.isFinal). */
+  private runtime?: Stage;
+
   get finalStage(): Stage | undefined {
-    return this.stages[this.stages.length - 1];
+    return this.runtime;
+  }
+
+  /** The last stage, when it is a test/dev stage after the runtime stage. */
+  get trailingNonRuntime(): Stage | undefined {
+    const last = this.stages[this.stages.length - 1];
+    return last && last !== this.runtime ? last : undefined;
   }
 
   /** The stage and its ancestors, root first. */
@@ -185,7 +222,7 @@ export class DockerfileModel {
       for (const c of cmds) {
         if (!c.heredocs) continue;
         const prog = c.words[0]?.value;
-        if (!prog || SHELLS.has(prog)) shellDocs.add(c.heredocs[0]);
+        if (!prog || isShellProgram(prog)) shellDocs.add(c.heredocs[0]);
       }
       const heredocs = (instr.ast as Run).getHeredocs?.() ?? [];
       for (const h of heredocs) {
@@ -238,10 +275,15 @@ export class DockerfileModel {
 
   /** Words of a COPY/ADD after its flags (sources and destination). */
   copyArgs(instr: Instr): Word[] {
-    const src = this.logical(instr);
-    const rest = this.flags(instr).rest;
-    const cmds = parseShell({ text: src.text.slice(rest), offsets: src.offsets.subarray(rest) }).commands;
-    return cmds.flatMap((c) => c.words);
+    return this.memo('copy-args', instr, () => {
+      const src = this.logical(instr);
+      const rest = this.flags(instr).rest;
+      const body = { text: src.text.slice(rest), offsets: src.offsets.subarray(rest) };
+      // `COPY ["a b", "./"]` (JSON form, for paths with spaces)
+      const json = parseJsonArray(body);
+      if (json) return json.items;
+      return parseShell(body).commands.flatMap((c) => c.words);
+    });
   }
 
   isHeredocCopy(instr: Instr): boolean {

@@ -58,7 +58,8 @@ export function parseShell(src: Source): Script {
     const c = t[i];
     if (WS.has(c) || c === '\r') { i++; continue; }
     if (c === '\n') { push('\n'); i++; continue; }
-    if (c === '#') { // comment to end of line
+    if (c === '#') { // comment to end of line: only a shell drops it, so the script needs one
+      usesShell = true;
       while (i < n && t[i] !== '\n') i++;
       continue;
     }
@@ -241,16 +242,6 @@ export function parseJsonArray(src: Source): JsonArray | undefined {
 }
 
 const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-
-/** JSON-encode a string the way a person writes exec form. */
-export function jsonString(s: string): string {
-  return JSON.stringify(s);
-}
-
-/** Shell-quote a word only when needed. */
-export function shellWord(s: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** Document offsets of a word of a command. */
 export function wordSpan(cmd: SimpleCommand, w: Word): { start: number; end: number } {

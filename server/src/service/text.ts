@@ -1,3 +1,5 @@
+import { OffsetEdit } from './types';
+
 // Source text with a map back to document offsets.
 //
 // Docker joins continuation lines and drops comment lines inside them before it parses an
@@ -105,6 +107,14 @@ export function logicalSource(doc: string, start: number, end: number, escape: s
   return { text: out, offsets: offs.subarray(0, n) };
 }
 
+/** Where the line holding `offset` ends: the offset after its line break (text end when none) and the break itself. */
+export function lineBreakAfter(text: string, offset: number): { next: number; eol: string } {
+  const le = lineEnd(text, offset, text.length);
+  if (le >= text.length) return { next: text.length, eol: '' };
+  const next = skipBreak(text, le);
+  return { next, eol: text.slice(le, next) };
+}
+
 /** A sub-range of a source as its own source. */
 export function slice(src: Source, from: number, to: number): Source {
   return { text: src.text.slice(from, to), offsets: src.offsets.subarray(from, to) };
@@ -120,3 +130,17 @@ export function startOffset(src: Source, index: number): number {
   if (index < src.offsets.length) return src.offsets[index];
   return endOffset(src, src.offsets.length);
 }
+
+/** Apply edits (sorted, non-overlapping) to text. */
+export function applyEdits(text: string, edits: OffsetEdit[]): string {
+  // Stable: insertions at one point keep the order they were given in.
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  let out = '';
+  let pos = 0;
+  for (const e of sorted) {
+    out += text.slice(pos, e.start) + e.newText;
+    pos = e.end;
+  }
+  return out + text.slice(pos);
+}
+

@@ -1,11 +1,9 @@
 import { defineRule } from './rule';
-import { Stage } from '../model';
+import { Stage, isPythonImage, parseImageRef } from '../model';
 import { Analysis } from '../analysis';
 import { OffsetEdit } from '../types';
 import { BUILD_TOOL, packageName } from '../commands';
 
-/** Names under which Docker Hub's official python image is pulled. */
-const PYTHON_IMAGE = /^(?:(?:docker\.io\/|index\.docker\.io\/|public\.ecr\.aws\/docker\/|mirror\.gcr\.io\/)?library\/)?python$/;
 
 export interface TagVerdict { problem: string; fixedTag?: (raw: string) => string | undefined; keepsVersion?: boolean }
 
@@ -82,13 +80,8 @@ export default defineRule({
     for (const stage of a.model.stages) {
       if (stage.parent || stage.image === undefined) continue;
       const image = stage.image;
-      const digest = image.includes('@');
-      const ref = digest ? image.slice(0, image.indexOf('@')) : image;
-      const colon = ref.lastIndexOf(':');
-      const hasTag = colon > ref.lastIndexOf('/');
-      const name = hasTag ? ref.slice(0, colon) : ref;
-      if (!PYTHON_IMAGE.test(name)) continue;
-      const tag = hasTag ? ref.slice(colon + 1) : undefined;
+      const { name, tag, digest } = parseImageRef(image);
+      if (!isPythonImage(name)) continue;
       const verdict = judgePythonTag(tag, digest, a.standard.python.value);
       if (!verdict) continue;
       const fixedTag = verdict.fixedTag?.(tag ?? '');

@@ -36,6 +36,7 @@ export default defineRule({
       if (!binds.length) {
         // gunicorn binds 0.0.0.0:$PORT when PORT is set; a config file may set bind.
         if (inv.kind === 'gunicorn' && (inv.env.has('PORT') || envValue(a.model, stage, 'PORT') || g?.configFile)) return;
+        if (inv.kind === 'hypercorn' && inv.options.has('config')) return; // the config file may bind
         const edit = addOptionsEdit(inv, ['--bind', `0.0.0.0:${port}`]);
         report({ ...programSpan(inv), fix: edit && { title: `Bind to 0.0.0.0:${port}`, safe: true, edits: [edit] },
           message: `${inv.kind} has no --bind, so it listens on 127.0.0.1:8000, unreachable from outside the container. Add \`--bind 0.0.0.0:${port}\`.` });
@@ -55,6 +56,12 @@ export default defineRule({
       const host = inv.options.get('host')?.at(-1);
       if (!host) {
         if (inv.kind === 'fastapi') return; // `fastapi run` listens on 0.0.0.0 by default
+        // uvicorn also reads UVICORN_HOST (inline or ENV).
+        const envHost = inv.env.get('UVICORN_HOST')?.value.replace(/^UVICORN_HOST=/, '') ?? envValue(a.model, stage, 'UVICORN_HOST')?.value;
+        if (envHost !== undefined) {
+          const v = resolve(envHost);
+          if (v === undefined || !LOOPBACK.test(v)) return;
+        }
         const edit = addOptionsEdit(inv, ['--host', '0.0.0.0']);
         report({ ...programSpan(inv), fix: edit && { title: 'Listen on 0.0.0.0', safe: true, edits: [edit] },
           message: 'uvicorn has no --host, so it listens on 127.0.0.1, unreachable from outside the container. Add `--host 0.0.0.0`.' });

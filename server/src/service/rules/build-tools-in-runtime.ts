@@ -19,13 +19,17 @@ export default defineRule({
     const stage = a.final;
     if (!stage) return;
     const removed = new Set<string>();
+    const virtuals = new Map<string, string[]>();
     const installs: { start: number; end: number; tools: string[] }[] = [];
     for (const r of a.runs(stage)) {
       const tools: string[] = [];
       for (const op of a.run(r).packages) {
         const names = op.packages.map((w) => packageName(w.value));
-        if (op.action === 'remove') names.forEach((n) => removed.add(n));
-        else tools.push(...names.filter((n) => BUILD_TOOL.test(n)));
+        if (op.action === 'remove') names.forEach((n) => { removed.add(n); virtuals.get(n)?.forEach((p) => removed.add(p)); });
+        else {
+          if (op.virtual) virtuals.set(op.virtual.toLowerCase(), names);
+          tools.push(...names.filter((n) => BUILD_TOOL.test(n)));
+        }
       }
       if (tools.length) installs.push({ start: r.start, end: r.end, tools });
     }

@@ -2,6 +2,7 @@ import { defineRule } from './rule';
 import { Instr } from '../model';
 import { DepInstall } from '../commands';
 import { Fix, OffsetEdit } from '../types';
+import { lineBreakAfter } from '../text';
 
 /** Dependency manifests: copying them before the install keeps the dependency layer cached. */
 const MANIFEST = /^(pyproject\.toml|uv\.lock|poetry\.lock|pdm\.lock|pipfile(\.lock)?|setup\.py|setup\.cfg|requirements.*\.(txt|in)|constraints.*\.txt)$/i;
@@ -77,7 +78,12 @@ export default defineRule({
         else if (kinds.includes('manifest')) manifestBefore = true;
       }
       if (!sources.length) continue;
-      const fixable = !install.needsSource && (manifestBefore || !install.needsManifest);
+      // Moving is only safe when nothing between the first source COPY and the install could depend
+      // on it or change where it lands (a RUN, a WORKDIR, variables in the COPY).
+      const between = stage.instrs.filter((i) => i.start > sources[0].start && i.start < run.start && !sources.includes(i));
+      const movable = !between.some((i) => i.keyword === 'RUN' || i.keyword === 'WORKDIR')
+        && !sources.some((s) => a.model.text.slice(s.argsStart, s.end).includes('$'));
+      const fixable = movable && !install.needsSource && (manifestBefore || !install.needsManifest);
       let fix: Fix | undefined;
       if (fixable) {
         // One fix moves every source COPY of the stage, in order, with the comments above each.
@@ -86,12 +92,12 @@ export default defineRule({
         let moved = '';
         for (const src of sources) {
           const from = a.commentBlockStart(src);
-          const to = lineEndAfter(text, src.end);
+          const to = lineBreakAfter(text, src.end);
           moved += text.slice(from, to.next);
           if (!to.eol) moved += a.newline;
           edits.push({ start: from, end: to.next, newText: '' });
         }
-        const insertAt = lineEndAfter(text, run.end);
+        const insertAt = lineBreakAfter(text, run.end);
         const block = insertAt.eol ? moved : a.newline + moved.replace(/\r?\n$/, '');
         edits.push({ start: insertAt.next, end: insertAt.next, newText: block });
         fix = { title: sources.length > 1 ? 'Move source COPYs after the dependency install' : 'Move COPY after the dependency install', safe: false, edits };
@@ -108,12 +114,3 @@ export default defineRule({
     }
   },
 });
-
-/** Offset after the line break that ends the line containing `offset` (text end when none). */
-function lineEndAfter(text: string, offset: number): { next: number; eol: string } {
-  let i = offset;
-  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
-  if (i >= text.length) return { next: text.length, eol: '' };
-  if (text[i] === '\r' && text[i + 1] === '\n') return { next: i + 2, eol: '\r\n' };
-  return { next: i + 1, eol: text[i] };
-}

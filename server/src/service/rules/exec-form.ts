@@ -3,7 +3,10 @@ import { CommandInstr, effectiveCommands, isShellDashC, readCommandInstr } from 
 import { findProgram } from '../commands';
 import { Script, parseShell } from '../shell';
 import { OffsetEdit } from '../types';
-import { Source, endOffset } from '../text';
+import { Source, applyEdits, endOffset } from '../text';
+import { Analysis } from '../analysis';
+import { DockerfileModel, Instr } from '../model';
+import { parseJsonArray } from '../shell';
 
 export default defineRule({
   meta: {
@@ -30,11 +33,18 @@ export default defineRule({
       const kw = ci.instr.keyword;
       if (!ci.exec) {
         const script = ci.script!;
+        if (/^\s*\[/.test(script.src.text)) {
+          // Looks like exec form but is not valid JSON (single quotes, trailing text): Docker runs it through /bin/sh.
+          report({ start: ci.instr.start, end: ci.instr.end,
+            message: `${kw} looks like exec form but is not a valid JSON array (double quotes only, nothing after \`]\`), so Docker runs it through /bin/sh as PID 1, which does not forward SIGTERM. Fix the JSON.` });
+          continue;
+        }
         if (!script.commands.length || lastIsExec(script)) continue;
         let fix;
         const only = script.commands.length === 1 && !script.usesShell ? script.commands[0] : undefined;
-        if (only && !a.hasInnerComment(ci.instr.argsStart, ci.instr.end)) {
-          const edits = toJsonEdits(script.src, only.words);
+        const edits = only && !ASSIGNMENT.test(only.words[0]?.value ?? '') && !a.hasInnerComment(ci.instr.argsStart, ci.instr.end)
+          ? toJsonEdits(a, ci.instr, script.src, only.words) : undefined;
+        if (edits) {
           fix = { title: 'Convert to exec form', safe: true, edits };
         } else {
           const edit = execPrefixEdit({ source: script.src, commands: script.commands, usesShell: script.usesShell });
@@ -75,11 +85,22 @@ function execPrefixEdit(script: Script): OffsetEdit | undefined {
   return { start: at, end: at, newText: 'exec ' };
 }
 
-/** Rewrite shell words in place as a JSON array, keeping line continuations between them. */
-function toJsonEdits(src: Source, words: { value: string; start: number; end: number }[]): OffsetEdit[] {
-  return words.map((w, i) => ({
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+
+/**
+ * Rewrite shell words in place as a JSON array, keeping line continuations between them. The
+ * result is checked: it must parse as exec form with the same words, or no fix is offered.
+ */
+function toJsonEdits(a: Analysis, instr: Instr, src: Source, words: { value: string; start: number; end: number }[]): OffsetEdit[] | undefined {
+  const edits = words.map((w, i) => ({
     start: src.offsets[w.start],
     end: endOffset(src, w.end),
     newText: (i === 0 ? '[' : '') + JSON.stringify(w.value) + (i === words.length - 1 ? ']' : ','),
   }));
+  const rewritten = applyEdits(a.model.text.slice(instr.argsStart, instr.end), edits.map((e) => ({ ...e, start: e.start - instr.argsStart, end: e.end - instr.argsStart })));
+  const directive = a.model.escape === '\\' ? '' : `# escape=${a.model.escape}\n`;
+  const model = new DockerfileModel(`${directive}CMD ${rewritten}\n`);
+  const check = model.instrs[0] && parseJsonArray(model.logical(model.instrs[0]));
+  if (!check || check.items.length !== words.length || check.items.some((it, i) => it.value !== words[i].value)) return undefined;
+  return edits;
 }

@@ -2,7 +2,7 @@
 // urllib command for it.
 
 import { Analysis } from '../analysis';
-import { Instr, Stage } from '../model';
+import { Instr, Stage, isPythonImage, parseImageRef } from '../model';
 
 export function effectiveHealthcheck(a: Analysis, stage: Stage): Instr | undefined {
   let last: Instr | undefined;
@@ -17,8 +17,8 @@ export function isNone(a: Analysis, hc: Instr): boolean {
 
 /** Python of the image: `python` in python images, `python3` elsewhere (distroless). */
 export function pythonExe(a: Analysis, stage: Stage): string {
-  const image = a.model.rootImage(stage) ?? '';
-  return /(^|\/)python(:|@|$)/.test(image) ? 'python' : 'python3';
+  const image = a.model.rootImage(stage);
+  return image !== undefined && isPythonImage(parseImageRef(image).name) ? 'python' : 'python3';
 }
 
 export function urllibCmd(python: string, url: string, timeout: number): string {
@@ -27,5 +27,5 @@ export function urllibCmd(python: string, url: string, timeout: number): string 
 
 export function standardHealthcheck(a: Analysis, stage: Stage): string {
   const url = `http://localhost:${a.standard.port.value}${a.standard.healthPath.value}`;
-  return `HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \\${a.newline}  ${urllibCmd(pythonExe(a, stage), url, 4)}`;
+  return `HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 ${a.model.escape}${a.newline}  ${urllibCmd(pythonExe(a, stage), url, 4)}`;
 }

@@ -35,11 +35,15 @@ export default defineRule({
     const tool = scriptWords.map((w) => w.slice(w.lastIndexOf('/') + 1)).find((w) => w === 'curl' || w === 'wget');
     if (!tool) return;
     for (const s of a.model.chain(stage)) {
-      for (const r of a.runs(s)) {
-        if (a.run(r).packages.some((p) => p.action === 'install' && p.packages.some((w) => packageName(w.value) === tool))) return;
+      for (const i of s.instrs) {
+        if (i.keyword === 'RUN' && a.run(i).packages.some((p) => p.action === 'install' && p.packages.some((w) => packageName(w.value) === tool))) return;
+        // A static binary copied in (`COPY --from=curlimages/curl /usr/bin/curl /usr/bin/curl`) counts as installed.
+        if ((i.keyword === 'COPY' || i.keyword === 'ADD') && a.model.copyArgs(i).some((w) => w.value.replace(/\/+$/, '').split('/').pop() === tool)) return;
       }
     }
-    const url = scriptWords.find((w) => /^https?:\/\//.test(w));
+    const rawUrl = scriptWords.find((w) => /^https?:\/\//.test(w));
+    // Exec form expands no variables: `$PORT` must be resolved now, or there is no fix.
+    const url = rawUrl && (rawUrl.includes('$') ? a.model.resolve(rawUrl, a.model.variables(stage, hc.start)) : rawUrl);
     const timeoutFlag = a.model.flag(hc, 'timeout');
     const secs = timeoutFlag ? durationSeconds(timeoutFlag.value) : undefined;
     const timeout = secs ? Math.max(1, Math.round(secs) - 1) : 4;
@@ -49,7 +53,7 @@ export default defineRule({
     } : undefined;
     report({
       start: hc.start, end: hc.end, fix,
-      message: `HEALTHCHECK runs ${tool}, which ${image} does not have and this Dockerfile never installs: the check would always fail. Use Python's urllib${url ? ` against ${url}` : ''}.`,
+      message: `HEALTHCHECK runs ${tool}, which ${image} does not have and this Dockerfile never installs: the check would always fail. Use Python's urllib${rawUrl ? ` against ${rawUrl}` : ''}.`,
     });
   },
 });

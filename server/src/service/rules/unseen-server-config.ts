@@ -1,6 +1,6 @@
 import { defineRule } from './rule';
 import { effectiveCommands, readCommandInstr } from '../gunicorn';
-import { findProgram } from '../commands';
+import { findProgram, isShellProgram } from '../commands';
 
 export default defineRule({
   meta: {
@@ -37,7 +37,7 @@ export default defineRule({
     if (!prog) return;
     const w = words[prog.index].value;
     const next = words[prog.index + 1]?.value ?? '';
-    const isShell = ['sh', 'bash', 'dash', 'ash', 'zsh'].includes(prog.name);
+    const isShell = isShellProgram(prog.name);
     const script = /\.(sh|bash)$/.test(w) || /entrypoint|start|run|boot/i.test(w.slice(w.lastIndexOf('/') + 1)) && /^[./]/.test(w)
       ? w : prog.name === 'python' && /\.py$/.test(next) ? `python ${next}`
         : isShell && next && !next.startsWith('-') ? `${w} ${next}` : undefined;

@@ -18,7 +18,7 @@ export default defineRule({
     const stage = a.final;
     if (!stage) return;
     const u = effectiveUser(a, stage);
-    if (u.isRoot || !u.instr || u.user === undefined) return;
+    if (u.isRoot || !u.instr || !u.user) return;
     const want = String(a.standard.uid.value);
     const instr = u.instr;
     const src = a.model.logical(instr);

@@ -2,7 +2,7 @@
 // about the UID behind it.
 
 import { Analysis } from '../analysis';
-import { Instr, Stage } from '../model';
+import { Instr, Stage, parseImageRef } from '../model';
 
 export interface EffectiveUser {
   instr?: Instr;
@@ -27,7 +27,7 @@ export function effectiveUser(a: Analysis, stage: Stage): EffectiveUser {
 export function unknownBaseUser(a: Analysis, stage: Stage): boolean {
   const image = a.model.rootImage(stage);
   if (image === undefined) return true;
-  const name = image.split('@')[0].replace(/:[^/]*$/, '');
+  const { name } = parseImageRef(image);
   if (name === 'scratch') return false;
   // Official images: `python`, `library/python`, `docker.io/library/python`, `public.ecr.aws/docker/library/x`.
   return !(/^[a-z0-9._-]+$/.test(name) || /(^|\/)library\/[a-z0-9._-]+$/.test(name));

@@ -55,6 +55,6 @@ export default defineRule({
     }
     const n = /^\d+$/.test(value) ? Number(value) : undefined;
     if (n === undefined || want === undefined || n === want) return;
-    report({ ...span, fix, message: `gunicorn runs ${n} workers but the task has ${vcpu!.value} vCPU${where}: the standard runs one async worker per vCPU. Set \`--workers ${want}\`.` });
+    report({ ...span, fix, message: `gunicorn runs ${n} worker${n === 1 ? '' : 's'} but the task has ${vcpu!.value} vCPU${where}: the standard runs one async worker per vCPU. Set \`--workers ${want}\`.` });
   },
 });
