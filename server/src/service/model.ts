@@ -89,10 +89,11 @@ export class DockerfileModel {
       const instr: Instr = { keyword: ast.getKeyword(), start, end, argsStart, line: r.start.line, ast };
       this.instrs.push(instr);
       if (instr.keyword === 'FROM') {
-        const from = ast as unknown as { getImage(): string | null; getBuildStage(): string | null };
-        const imageRaw = from.getImage() ?? '';
+        // FROM [--platform=…] image [AS name], read from the logical text (cheaper than the AST's argument objects)
+        const words = this.logical(instr).text.split(/\s+/).filter((w) => w && !w.startsWith('--'));
+        const imageRaw = words[0] ?? '';
         const image = this.resolve(imageRaw, this.globalArgs);
-        const name = from.getBuildStage()?.toLowerCase() ?? undefined;
+        const name = words.length >= 3 && words[1].toUpperCase() === 'AS' ? words[2].toLowerCase() : undefined;
         const parent = image !== undefined ? byName.get(image.toLowerCase()) : undefined;
         stage = { index: this.stages.length, name, from: instr, imageRaw, image, parent, instrs: [], isFinal: false };
         instr.stage = stage;
@@ -129,17 +130,28 @@ export class DockerfileModel {
     return last && last !== this.runtime ? last : undefined;
   }
 
-  /** The stage and its ancestors, root first. */
-  chain(stage: Stage): Stage[] {
-    const out: Stage[] = [];
-    const seen = new Set<Stage>();
-    for (let s: Stage | undefined = stage; s && !seen.has(s); s = s.parent) { seen.add(s); out.unshift(s); }
-    return out;
+  private chainCache = new Map<Stage, { stages: Stage[]; instrs: Instr[] }>();
+
+  private chainOf(stage: Stage): { stages: Stage[]; instrs: Instr[] } {
+    let c = this.chainCache.get(stage);
+    if (!c) {
+      const stages: Stage[] = [];
+      const seen = new Set<Stage>();
+      for (let s: Stage | undefined = stage; s && !seen.has(s); s = s.parent) { seen.add(s); stages.unshift(s); }
+      c = { stages, instrs: stages.length === 1 ? stage.instrs : stages.flatMap((s) => s.instrs) };
+      this.chainCache.set(stage, c);
+    }
+    return c;
   }
 
-  /** Instructions of the stage and its ancestors, in build order (FROMs excluded). */
-  chainInstrs(stage: Stage): Instr[] {
-    return this.chain(stage).flatMap((s) => s.instrs);
+  /** The stage and its ancestors, root first (shared: do not modify). */
+  chain(stage: Stage): readonly Stage[] {
+    return this.chainOf(stage).stages;
+  }
+
+  /** Instructions of the stage and its ancestors, in build order, FROMs excluded (shared: do not modify). */
+  chainInstrs(stage: Stage): readonly Instr[] {
+    return this.chainOf(stage).instrs;
   }
 
   lineStarts(): number[] {
@@ -181,12 +193,13 @@ export class DockerfileModel {
       const src = this.logical(instr);
       const t = src.text;
       const flags: Flag[] = [];
+      const blank = (k: number) => { const c = t.charCodeAt(k); return c === 32 || c === 9 || c === 10 || c === 13; };
       let i = 0;
       for (;;) {
-        while (i < t.length && /\s/.test(t[i])) i++;
-        if (!t.startsWith('--', i)) break;
+        while (i < t.length && blank(i)) i++;
+        if (t.charCodeAt(i) !== 45 || t.charCodeAt(i + 1) !== 45) break;
         let j = i;
-        while (j < t.length && !/\s/.test(t[j])) j++;
+        while (j < t.length && !blank(j)) j++;
         const word = t.slice(i + 2, j);
         const eq = word.indexOf('=');
         flags.push({ name: (eq < 0 ? word : word.slice(0, eq)).toLowerCase(), value: eq < 0 ? '' : word.slice(eq + 1), start: i, end: j });
@@ -280,13 +293,14 @@ export class DockerfileModel {
       const rest = this.flags(instr).rest;
       const body = { text: src.text.slice(rest), offsets: src.offsets.subarray(rest) };
       // `COPY ["a b", "./"]` (JSON form, for paths with spaces)
-      const json = parseJsonArray(body);
+      const json = body.text.trimStart().startsWith('[') ? parseJsonArray(body) : undefined;
       if (json) return json.items;
       return parseShell(body).commands.flatMap((c) => c.words);
     });
   }
 
   isHeredocCopy(instr: Instr): boolean {
+    if (!this.text.slice(instr.argsStart, instr.end).includes('<<')) return false;
     return ((instr.ast as Copy).getHeredocs?.() ?? []).length > 0;
   }
 }

@@ -35,7 +35,6 @@ export interface Script {
   usesShell: boolean;
 }
 
-const WS = new Set([' ', '\t']);
 
 /** Tokenize a shell script (logical text) into simple commands. Never throws. */
 export function parseShell(src: Source): Script {
@@ -55,27 +54,29 @@ export function parseShell(src: Source): Script {
   let i = 0;
   const n = t.length;
   while (i < n) {
-    const c = t[i];
-    if (WS.has(c) || c === '\r') { i++; continue; }
-    if (c === '\n') { push('\n'); i++; continue; }
-    if (c === '#') { // comment to end of line: only a shell drops it, so the script needs one
+    const c = t.charCodeAt(i);
+    const d = i + 1 < n ? t.charCodeAt(i + 1) : 0;
+    if (c === 32 || c === 9 || c === 13) { i++; continue; }
+    if (c === 10) { push('\n'); i++; continue; }
+    if (c === 35 /* # */) { // comment to end of line: only a shell drops it, so the script needs one
       usesShell = true;
-      while (i < n && t[i] !== '\n') i++;
+      while (i < n && t.charCodeAt(i) !== 10) i++;
       continue;
     }
-    if (c === '&' && t[i + 1] === '&') { push('&&'); usesShell = true; i += 2; continue; }
-    if (c === '|' && t[i + 1] === '|') { push('||'); usesShell = true; i += 2; continue; }
-    if (c === ';') { push(';'); usesShell = true; i += t[i + 1] === ';' ? 2 : 1; continue; }
-    if (c === '|') { push('|'); usesShell = true; i++; continue; }
-    if (c === '&' && t[i + 1] !== '>') { push('&'); usesShell = true; i++; continue; }
-    if (c === '(' || c === ')') { push(c); usesShell = true; i++; continue; }
-    if (c === '<' || c === '>' || (c === '&' && t[i + 1] === '>') || (/[0-9]/.test(c) && /[<>]/.test(t[i + 1] ?? ''))) {
+    if (c === 38 && d === 38) { push('&&'); usesShell = true; i += 2; continue; }
+    if (c === 124 && d === 124) { push('||'); usesShell = true; i += 2; continue; }
+    if (c === 59) { push(';'); usesShell = true; i += d === 59 ? 2 : 1; continue; }
+    if (c === 124) { push('|'); usesShell = true; i++; continue; }
+    if (c === 38 && d !== 62) { push('&'); usesShell = true; i++; continue; }
+    if (c === 40 || c === 41) { push(c === 40 ? '(' : ')'); usesShell = true; i++; continue; }
+    if (c === 60 || c === 62 || (c === 38 && d === 62) || (c >= 48 && c <= 57 && (d === 60 || d === 62))) {
       // Redirection: skip the operator and its target word; heredoc markers are skipped too.
       usesShell = true;
       const opStart = i;
       while (i < n && /[0-9&<>|-]/.test(t[i])) i++;
-      const heredoc = t.slice(opStart, i).replace(/^[0-9]/, '').startsWith('<<') && !t.slice(opStart, i).includes('<<<');
-      while (i < n && WS.has(t[i])) i++;
+      const op = t.slice(opStart, i).replace(/^[0-9]/, '');
+      const heredoc = op.startsWith('<<') && !op.includes('<<<');
+      while (i < n && (t.charCodeAt(i) === 32 || t.charCodeAt(i) === 9)) i++;
       const w = readWord(src, i);
       if (heredoc && w.value) (heredocs ??= []).push(w.value);
       i = w.end;
@@ -83,7 +84,7 @@ export function parseShell(src: Source): Script {
     }
     const w = readWord(src, i);
     if (w.end === i) { i++; continue; } // defensive: never loop forever
-    if (w.expands || /[*?~]/.test(stripQuoted(t.slice(w.start, w.end)))) usesShell = true;
+    if (w.expands || w.glob) usesShell = true;
     words.push(w);
     i = w.end;
   }
@@ -91,69 +92,71 @@ export function parseShell(src: Source): Script {
   return { source: src, commands, usesShell };
 }
 
-/** The unquoted parts of a raw word (to look for globs). */
-function stripQuoted(raw: string): string {
-  return raw.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, '');
+/** Characters that end an unquoted word: blanks, line breaks and shell operators. */
+function endsWord(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 59 || c === 38 || c === 124 || c === 40 || c === 41 || c === 60 || c === 62;
 }
 
-const WORD_END = new Set([' ', '\t', '\n', '\r', ';', '&', '|', '(', ')', '<', '>']);
-
-/** Read one shell word starting at i. */
-function readWord(src: Source, start: number): Word {
+/** Read one shell word starting at `start` (plain runs are sliced, not built a character at a time). */
+function readWord(src: Source, start: number): Word & { glob: boolean } {
   const t = src.text;
   const n = t.length;
   let i = start;
   let value = '';
   let expands = false;
+  let glob = false;
   let quotedParts = 0;
   let unquotedChars = 0;
   let innerFrom = -1;
   let innerTo = -1;
-  while (i < n && !WORD_END.has(t[i])) {
-    const c = t[i];
-    if (c === "'") {
+  let run = i; // start of the plain text not yet copied into value
+  while (i < n) {
+    const c = t.charCodeAt(i);
+    if (endsWord(c)) break;
+    if (c === 39 /* ' */) {
+      value += t.slice(run, i);
       const close = t.indexOf("'", i + 1);
       const j = close < 0 ? n : close;
       value += t.slice(i + 1, j);
       quotedParts++;
       innerFrom = i + 1; innerTo = j;
       i = Math.min(n, j + 1);
-    } else if (c === '"') {
+      run = i;
+    } else if (c === 34 /* " */) {
+      value += t.slice(run, i);
       let j = i + 1;
       let simple = true;
-      while (j < n && t[j] !== '"') {
-        if (t[j] === '\\' && j + 1 < n && '"\\$`\n'.includes(t[j + 1])) { value += t[j + 1]; j += 2; simple = false; continue; }
-        if (t[j] === '$' || t[j] === '`') {
-          expands = true;
-          const e = skipExpansion(t, j);
-          value += t.slice(j, e);
-          j = e;
-          continue;
-        }
-        value += t[j];
+      let seg = j;
+      while (j < n && t.charCodeAt(j) !== 34) {
+        const cj = t.charCodeAt(j);
+        if (cj === 92 && j + 1 < n && '"\\$`\n'.includes(t[j + 1])) { value += t.slice(seg, j) + t[j + 1]; j += 2; seg = j; simple = false; continue; }
+        if (cj === 36 || cj === 96) { expands = true; j = skipExpansion(t, j); continue; }
         j++;
       }
+      value += t.slice(seg, Math.min(j, n));
       quotedParts++;
       if (simple) { innerFrom = i + 1; innerTo = j; } else { innerFrom = -2; }
       i = Math.min(n, j + 1);
-    } else if (c === '\\') {
-      if (i + 1 < n) value += t[i + 1];
+      run = i;
+    } else if (c === 92 /* \ */) {
+      value += t.slice(run, i) + (i + 1 < n ? t[i + 1] : '');
       unquotedChars++;
       i += 2;
-    } else if (c === '$' || c === '`') {
+      run = Math.min(i, n);
+    } else if (c === 36 || c === 96) {
       expands = true;
       const e = skipExpansion(t, i);
-      value += t.slice(i, e);
       unquotedChars += e - i;
       i = e;
     } else {
-      value += c;
+      if (c === 42 || c === 63 || c === 126) glob = true;
       unquotedChars++;
       i++;
     }
   }
   const end = Math.min(i, n);
-  const word: Word = { value, start, end, expands };
+  value += t.slice(run, end);
+  const word: Word & { glob: boolean } = { value, start, end, expands, glob };
   if (quotedParts === 1 && unquotedChars === 0 && innerFrom >= 0) word.inner = slice(src, innerFrom, innerTo);
   return word;
 }
