@@ -12,7 +12,8 @@ export function programName(word: string): string {
   return base;
 }
 
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
+/** A shell variable assignment word (`NAME=value`). */
+export const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 const SHELL_PROGRAMS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh']);
 

@@ -196,9 +196,9 @@ export function findInvocation(model: DockerfileModel, stage: Stage): Invocation
     argv = e.words.concat(c?.exec ? c.words : []);
     split = !!c?.exec && c.words.length > 0;
   } else if (e) {
-    return fromScript(model, e.script!, e.instr, e, undefined);
+    return fromScript(e.script!, e.instr, e, undefined);
   } else if (c && !c.exec) {
-    return fromScript(model, c.script!, c.instr, undefined, c);
+    return fromScript(c.script!, c.instr, undefined, c);
   } else if (c) {
     argv = c.words;
   } else return undefined;
@@ -210,7 +210,7 @@ export function findInvocation(model: DockerfileModel, stage: Stage): Invocation
     if (!scriptWord?.inner) return undefined;
     const parsed = parseShell(scriptWord.inner);
     const holder = scriptWord.start >= (c?.instr.start ?? Infinity) ? c! : (e ?? c)!;
-    return fromScript(model, { src: scriptWord.inner, commands: parsed.commands, usesShell: parsed.usesShell, ctx: scriptWord.ctx, wrapped: true }, holder.instr, e, c);
+    return fromScript({ src: scriptWord.inner, commands: parsed.commands, usesShell: parsed.usesShell, ctx: scriptWord.ctx, wrapped: true }, holder.instr, e, c);
   }
   let kind = serverKind(prog, argv);
   if (!kind || !isServing(kind, argv.slice(prog.index).map((w) => w.value))) {
@@ -246,8 +246,7 @@ export function isShellDashC(argv: { value: string }[], index: number): boolean 
   return isShellProgram(argv[index]?.value ?? '') && /^-[a-z]*c[a-z]*$/.test(argv[index + 1]?.value ?? '');
 }
 
-function fromScript(model: DockerfileModel, script: ParsedScript, instr: Instr, e?: CommandInstr, c?: CommandInstr): Invocation | undefined {
-  void model;
+function fromScript(script: ParsedScript, instr: Instr, e?: CommandInstr, c?: CommandInstr): Invocation | undefined {
   for (let k = 0; k < script.commands.length; k++) {
     const cmd = script.commands[k];
     const prog = findProgram(cmd);

@@ -131,10 +131,6 @@ export function endOffset(src: Source, index: number): number {
   return src.offsets[index - 1] + 1;
 }
 
-export function startOffset(src: Source, index: number): number {
-  if (index < src.offsets.length) return src.offsets[index];
-  return endOffset(src, src.offsets.length);
-}
 
 /** Apply edits (sorted, non-overlapping) to text. */
 export function applyEdits(text: string, edits: OffsetEdit[]): string {

@@ -1,6 +1,6 @@
 import { defineRule } from './rule';
 import { CommandInstr, effectiveCommands, isShellDashC, readCommandInstr } from '../gunicorn';
-import { findProgram } from '../commands';
+import { ASSIGNMENT, findProgram } from '../commands';
 import { Script, parseShell } from '../shell';
 import { OffsetEdit } from '../types';
 import { Source, applyEdits, endOffset } from '../text';
@@ -78,14 +78,12 @@ function execPrefixEdit(script: Script): OffsetEdit | undefined {
   const last = cmds[cmds.length - 1];
   if (cmds.slice(0, -1).some((c) => !['&&', ';', '\n'].includes(c.next)) || last.next !== '' || cmds.some((c) => c.next === '(' || c.prev === ')')) return undefined;
   let k = 0;
-  while (k < last.words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(last.words[k].value)) k++;
+  while (k < last.words.length && ASSIGNMENT.test(last.words[k].value)) k++;
   const w = last.words[k];
   if (!w) return undefined;
   const at = script.source.offsets[w.start];
   return { start: at, end: at, newText: 'exec ' };
 }
-
-const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
 /**
  * Rewrite shell words in place as a JSON array, keeping line continuations between them. The

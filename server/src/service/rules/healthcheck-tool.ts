@@ -2,6 +2,7 @@ import { defineRule } from './rule';
 import { effectiveHealthcheck, isNone, pythonExe, urllibCmd } from './health';
 import { packageName } from '../commands';
 import { parseJsonArray, parseShell } from '../shell';
+import { slice } from '../text';
 
 export default defineRule({
   meta: {
@@ -26,10 +27,11 @@ export default defineRule({
     const src = a.model.logical(hc);
     if (!/curl|wget/.test(src.text)) return;
     const rest = a.model.flags(hc).rest;
-    const body = src.text.slice(rest).replace(/^\s*CMD\s+/i, '');
-    const cmdIndex = src.text.slice(rest).search(/CMD/i) + rest;
-    const arr = parseJsonArray({ text: body, offsets: src.offsets });
-    const words = arr ? arr.items.map((i) => i.value) : parseShell({ text: body, offsets: src.offsets }).commands.flatMap((c) => c.words.map((w) => w.value));
+    const lead = /^\s*(CMD\s+)?/i.exec(src.text.slice(rest))![0];
+    const cmdIndex = rest + lead.length - lead.trimStart().length;
+    const body = slice(src, rest + lead.length, src.text.length);
+    const arr = parseJsonArray(body);
+    const words = arr ? arr.items.map((i) => i.value) : parseShell(body).commands.flatMap((c) => c.words.map((w) => w.value));
     // exec form `["CMD-SHELL", "curl …"]` and `["sh", "-c", "curl …"]` carry a script in one item
     const scriptWords = words.flatMap((w) => (/\s/.test(w) ? parseShell({ text: w, offsets: new Int32Array(w.length) }).commands.flatMap((c) => c.words.map((x) => x.value)) : [w]));
     const tool = scriptWords.map((w) => w.slice(w.lastIndexOf('/') + 1)).find((w) => w === 'curl' || w === 'wget');
