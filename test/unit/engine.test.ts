@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fixAll, lint, makeStandard, lintText } from '../../server/src/service/index';
 import { RULES } from '../../server/src/service/rules';
 import { parseJsonArray, parseShell } from '../../server/src/service/shell';
-import { logicalSource } from '../../server/src/service/text';
+import { Source, logicalSource } from '../../server/src/service/text';
 import { hoverAt } from '../../server/src/service/hover';
 import { applyEdits, nonOverlapping } from '../../server/src/service/fixes';
 import { LintContext } from '../../server/src/service/types';
@@ -17,6 +17,28 @@ describe('text and shell scanners', () => {
     assert.equal(src.text.replace(/\s+/g, ' ').trim(), 'a b c');
     const c = src.text.indexOf('c');
     assert.equal(doc[src.offsets[c]], 'c');
+  });
+  it('maps every logical character, and every slice of it, back to the same document character', () => {
+    const docs = [
+      'RUN a \\\n  # note\n  b \\\r\n\r\n  c',
+      'RUN apt-get update \\\n    && apt-get install -y gcc \\\n    && rm -rf /var/lib/apt/lists/*',
+      'RUN <<EOF\nset -e\r\necho one \\\n  two\nEOF',
+      'CMD ["gunicorn", "x:y"]',
+    ];
+    for (const doc of docs) {
+      const src = logicalSource(doc, 4, doc.length, '\\');
+      for (let i = 0; i < src.text.length; i++) {
+        const ch = src.text[i];
+        // a kept line break maps to the document's \r or \n
+        if (ch === '\n') assert.ok(doc[src.at(i)] === '\n' || doc[src.at(i)] === '\r', `${JSON.stringify(doc)} @${i}`);
+        else assert.equal(doc[src.at(i)], ch, `${JSON.stringify(doc)} @${i}`);
+        assert.equal(src.offsets[i], src.at(i));
+      }
+      for (let from = 0; from < src.text.length; from += 3) {
+        const part = src.slice(from, from + 5);
+        for (let i = 0; i < part.text.length; i++) assert.equal(part.at(i), src.at(from + i));
+      }
+    }
   });
   it('honours the backtick escape directive', () => {
     const doc = 'RUN a `\n  b';
@@ -42,7 +64,7 @@ describe('text and shell scanners', () => {
 });
 
 function text(t: string) {
-  return { text: t, offsets: Int32Array.from({ length: t.length }, (_, i) => i) };
+  return new Source(t);
 }
 
 describe('robustness', () => {

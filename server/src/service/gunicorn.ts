@@ -21,7 +21,7 @@ export interface DocWord {
 }
 
 export function docWord(src: Source, w: Word, ctx: 'json' | 'shell'): DocWord {
-  return { value: w.value, start: src.offsets[w.start], end: endOffset(src, w.end), ctx, expands: w.expands, inner: w.inner };
+  return { value: w.value, start: src.at(w.start), end: endOffset(src, w.end), ctx, expands: w.expands, inner: w.inner };
 }
 
 /** Text for a new word in the given syntax. */
@@ -284,14 +284,14 @@ export function envValue(model: DockerfileModel, stage: Stage, name: string): Do
       if (k === 0 && !raw.includes('=') && w.value === name) {
         // legacy form: the rest of the line is the value
         const rest = words.slice(1);
-        if (rest.length) found = { value: rest.map((r) => r.value).join(' '), start: src.offsets[rest[0].start], end: endOffset(src, rest[rest.length - 1].end), ctx: 'shell', expands: false };
+        if (rest.length) found = { value: rest.map((r) => r.value).join(' '), start: src.at(rest[0].start), end: endOffset(src, rest[rest.length - 1].end), ctx: 'shell', expands: false };
         break;
       }
       if (raw.startsWith(name + '=')) {
         const valueStart = w.start + name.length + 1;
         const inner: Source | undefined = w.inner ?? (raw.slice(name.length + 1).match(/^"[^"\\]*"$|^'[^']*'$/)
-          ? { text: w.value.slice(name.length + 1), offsets: src.offsets.subarray(valueStart + 1, w.end - 1) } : undefined);
-        found = { value: w.value.slice(name.length + 1), start: src.offsets[Math.min(valueStart, src.offsets.length - 1)], end: endOffset(src, w.end), ctx: 'shell', expands: w.expands, inner };
+          ? src.slice(valueStart + 1, w.end - 1) : undefined);
+        found = { value: w.value.slice(name.length + 1), start: src.at(Math.min(valueStart, src.text.length - 1)), end: endOffset(src, w.end), ctx: 'shell', expands: w.expands, inner };
       }
     }
   }
@@ -300,8 +300,8 @@ export function envValue(model: DockerfileModel, stage: Stage, name: string): Do
 
 /** Split a GUNICORN_CMD_ARGS value (shlex-like) into document words. */
 export function splitArgsValue(w: DocWord): DocWord[] {
-  const exact = w.inner ?? (w.value.length === w.end - w.start ? { text: w.value, offsets: Int32Array.from({ length: w.value.length }, (_, k) => w.start + k) } : undefined);
-  const src = exact ?? { text: w.value, offsets: new Int32Array(w.value.length).fill(w.start) };
+  const exact = w.inner ?? (w.value.length === w.end - w.start ? new Source(w.value, undefined, w.start) : undefined);
+  const src = exact ?? new Source(w.value, new Int32Array(w.value.length).fill(w.start));
   const parsed = parseShell(src);
   return parsed.commands.flatMap((c) => c.words.map((x) => ({ ...docWord(src, x, 'shell'), noEdit: !exact || w.noEdit })));
 }

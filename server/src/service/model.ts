@@ -19,6 +19,15 @@ export interface Instr {
   line: number;
   ast: Instruction;
   stage?: Stage;
+  /** Per-instruction caches of the model that owns this instruction (see DockerfileModel). */
+  cache: InstrCache;
+}
+
+interface InstrCache {
+  logical?: Source;
+  flags?: { flags: Flag[]; rest: number };
+  script?: SimpleCommand[];
+  memo?: Map<string, unknown>;
 }
 
 export interface Stage {
@@ -68,10 +77,6 @@ export class DockerfileModel {
   /** ARGs declared before the first FROM, with their defaults. */
   readonly globalArgs = new Map<string, string | undefined>();
   private starts?: number[];
-  private logicalCache = new Map<Instr, Source>();
-  private scriptCache = new Map<Instr, SimpleCommand[]>();
-  private flagCache = new Map<Instr, { flags: Flag[]; rest: number }>();
-  private memoCache = new Map<string, Map<Instr, unknown>>();
 
   constructor(text: string) {
     this.text = text;
@@ -86,7 +91,7 @@ export class DockerfileModel {
       const end = this.offset(r.end);
       let argsStart = this.offset(kw.end);
       while (argsStart < end && (text[argsStart] === ' ' || text[argsStart] === '\t')) argsStart++;
-      const instr: Instr = { keyword: ast.getKeyword(), start, end, argsStart, line: r.start.line, ast };
+      const instr: Instr = { keyword: ast.getKeyword(), start, end, argsStart, line: r.start.line, ast, cache: {} };
       this.instrs.push(instr);
       if (instr.keyword === 'FROM') {
         // FROM [--platform=…] image [AS name], read from the logical text (cheaper than the AST's argument objects)
@@ -168,27 +173,21 @@ export class DockerfileModel {
 
   /** Compute something about an instruction once per model (shared by rules and hovers). */
   memo<T>(kind: string, instr: Instr, compute: () => T): T {
-    let m = this.memoCache.get(kind);
-    if (!m) this.memoCache.set(kind, (m = new Map()));
-    if (m.has(instr)) return m.get(instr) as T;
+    const m = (instr.cache.memo ??= new Map());
+    if (m.has(kind)) return m.get(kind) as T;
     const v = compute();
-    m.set(instr, v);
+    m.set(kind, v);
     return v;
   }
 
   /** Logical text of the instruction's arguments (continuations joined, inner comment lines dropped). */
   logical(instr: Instr): Source {
-    let src = this.logicalCache.get(instr);
-    if (!src) {
-      src = logicalSource(this.text, instr.argsStart, instr.end, this.escape);
-      this.logicalCache.set(instr, src);
-    }
-    return src;
+    return (instr.cache.logical ??= logicalSource(this.text, instr.argsStart, instr.end, this.escape));
   }
 
   /** Leading `--name=value` flags of RUN/COPY/ADD/FROM/HEALTHCHECK, and where the rest begins (logical index). */
   flags(instr: Instr): { flags: Flag[]; rest: number } {
-    let f = this.flagCache.get(instr);
+    let f = instr.cache.flags;
     if (!f) {
       const src = this.logical(instr);
       const t = src.text;
@@ -206,7 +205,7 @@ export class DockerfileModel {
         i = j;
       }
       f = { flags, rest: i };
-      this.flagCache.set(instr, f);
+      instr.cache.flags = f;
     }
     return f;
   }
@@ -220,16 +219,16 @@ export class DockerfileModel {
    * (`RUN <<EOF`, `RUN bash <<EOF`); heredocs fed to other programs (`python3 <<EOF`, `cat <<EOF > f`) are data.
    */
   runCommands(instr: Instr): SimpleCommand[] {
-    let cmds = this.scriptCache.get(instr);
+    let cmds = instr.cache.script;
     if (cmds) return cmds;
     const src = this.logical(instr);
     const rest = this.flags(instr).rest;
-    const body = { text: src.text.slice(rest), offsets: src.offsets.subarray(rest) };
+    const body = src.slice(rest);
     if (!body.text.includes('<<')) {
       cmds = parseShell(body).commands;
     } else {
       const nl = body.text.indexOf('\n');
-      const first = nl < 0 ? body : { text: body.text.slice(0, nl), offsets: body.offsets.subarray(0, nl) };
+      const first = nl < 0 ? body : body.slice(0, nl);
       cmds = parseShell(first).commands;
       const shellDocs = new Set<string>();
       for (const c of cmds) {
@@ -245,7 +244,7 @@ export class DockerfileModel {
         cmds = cmds.concat(parseShell(hs).commands);
       }
     }
-    this.scriptCache.set(instr, cmds);
+    instr.cache.script = cmds;
     return cmds;
   }
 
@@ -291,7 +290,7 @@ export class DockerfileModel {
     return this.memo('copy-args', instr, () => {
       const src = this.logical(instr);
       const rest = this.flags(instr).rest;
-      const body = { text: src.text.slice(rest), offsets: src.offsets.subarray(rest) };
+      const body = src.slice(rest);
       // `COPY ["a b", "./"]` (JSON form, for paths with spaces)
       const json = body.text.trimStart().startsWith('[') ? parseJsonArray(body) : undefined;
       if (json) return json.items;

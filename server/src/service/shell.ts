@@ -217,25 +217,40 @@ export function parseJsonArray(src: Source): JsonArray | undefined {
     const start = i++;
     let value = '';
     let close = i;
-    while (close < n && t.charCodeAt(close) !== 34) close += t.charCodeAt(close) === 92 ? 2 : 1;
+    let escaped = false;
+    while (close < n && t.charCodeAt(close) !== 34) {
+      if (t.charCodeAt(close) === 92) { escaped = true; close += 2; } else close++;
+    }
+    if (!escaped) {
+      // No escapes: the value is the text between the quotes, and so is its source.
+      if (close >= n) return undefined;
+      const value = t.slice(i, close);
+      items.push({ value, start, end: close + 1, expands: false, inner: src.slice(i, close) });
+      i = close + 1;
+      ws();
+      const c = t.charCodeAt(i);
+      if (c === 44 /* , */) { i++; continue; }
+      if (c === 93) return trailingOk(i) ? { items, open, close: i } : undefined;
+      return undefined;
+    }
     const map = new Int32Array(Math.max(0, Math.min(close, n) - i));
     let m = 0;
     let runStart = i;
     while (i < n && t.charCodeAt(i) !== 34) {
-      if (t.charCodeAt(i) !== 92 /* \ */) { map[m++] = src.offsets[i]; i++; continue; }
+      if (t.charCodeAt(i) !== 92 /* \ */) { map[m++] = src.at(i); i++; continue; }
       value += t.slice(runStart, i);
       const e = t[i + 1];
       const simple = JSON_ESCAPES[e];
-      if (simple !== undefined) { value += simple; map[m++] = src.offsets[i]; i += 2; runStart = i; continue; }
+      if (simple !== undefined) { value += simple; map[m++] = src.at(i); i += 2; runStart = i; continue; }
       if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(t.slice(i + 2, i + 6))) {
-        value += String.fromCharCode(parseInt(t.slice(i + 2, i + 6), 16)); map[m++] = src.offsets[i]; i += 6; runStart = i; continue;
+        value += String.fromCharCode(parseInt(t.slice(i + 2, i + 6), 16)); map[m++] = src.at(i); i += 6; runStart = i; continue;
       }
       return undefined;
     }
     if (i >= n) return undefined;
     value += t.slice(runStart, i);
     const end = ++i;
-    items.push({ value, start, end, expands: false, inner: { text: value, offsets: map.subarray(0, m) } });
+    items.push({ value, start, end, expands: false, inner: new Source(value, map.subarray(0, m)) });
     ws();
     const c = t.charCodeAt(i);
     if (c === 44 /* , */) { i++; continue; }
@@ -248,5 +263,5 @@ const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b
 
 /** Document offsets of a word of a command. */
 export function wordSpan(cmd: SimpleCommand, w: Word): { start: number; end: number } {
-  return { start: cmd.src.offsets[w.start], end: endOffset(cmd.src, w.end) };
+  return { start: cmd.src.at(w.start), end: endOffset(cmd.src, w.end) };
 }

@@ -6,10 +6,55 @@ import { OffsetEdit } from './types';
 // instruction; shell and JSON scanners then work on that "logical" text. Every character of a
 // Source remembers its document offset so that findings and fixes land on the real text.
 
-export interface Source {
-  text: string;
-  /** Document offset of each character of `text`. */
-  offsets: Int32Array;
+export class Source {
+  /**
+   * Where each character of `text` is in the document, in one of three forms:
+   * - `map`: the document offset of every character (decoded JSON strings);
+   * - `segs`: runs of consecutive characters, flattened [logical index, document offset, …] pairs,
+   *   read with `shift` added to the index (joined continuation lines: a few runs, no per-character array);
+   * - neither: the text is a plain slice of the document starting at `base`.
+   */
+  constructor(
+    readonly text: string,
+    private map?: Int32Array,
+    private readonly base = 0,
+    private readonly segs?: readonly number[],
+    private readonly shift = 0,
+  ) {}
+
+  /** Document offset of character `i`. */
+  at(i: number): number {
+    if (this.map) return this.map[i];
+    const s = this.segs;
+    if (!s) return this.base + i;
+    const k = i + this.shift;
+    let lo = 0;
+    let hi = (s.length >> 1) - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid * 2] <= k) lo = mid;
+      else hi = mid - 1;
+    }
+    return s[lo * 2 + 1] + (k - s[lo * 2]);
+  }
+
+  /** Document offset of each character (materialized on first use). */
+  get offsets(): Int32Array {
+    if (!this.map) {
+      const m = new Int32Array(this.text.length);
+      for (let i = 0; i < m.length; i++) m[i] = this.at(i);
+      this.map = m;
+    }
+    return this.map;
+  }
+
+  /** Characters [from, to) as their own source. */
+  slice(from: number, to = this.text.length): Source {
+    const text = this.text.slice(from, to);
+    if (this.map) return new Source(text, this.map.subarray(from, from + text.length));
+    if (!this.segs) return new Source(text, undefined, this.base + from);
+    return new Source(text, undefined, 0, this.segs, this.shift + from);
+  }
 }
 
 /** Offsets of the start of each line (after \n, \r\n or a lone \r). */
@@ -70,10 +115,21 @@ function skipBreak(text: string, i: number): number {
  * comment lines and empty lines inside the continuation dropped (as Docker does).
  */
 export function logicalSource(doc: string, start: number, end: number, escape: string): Source {
+  // No line break in the range: nothing is joined or dropped, the text is a plain slice.
+  const nl = doc.indexOf('\n', start);
+  const cr = doc.indexOf('\r', start);
+  if ((nl < 0 || nl >= end) && (cr < 0 || cr >= end)) return new Source(doc.slice(start, Math.max(start, end)), undefined, start);
   const esc = escape.charCodeAt(0);
   let out = '';
-  const offs = new Int32Array(Math.max(0, end - start));
+  const segs: number[] = [];
   let n = 0;
+  let runEnd = -1; // document offset just after the last run
+  const take = (from: number, to: number) => {
+    if (to <= from) return;
+    if (from !== runEnd) segs.push(n, from);
+    n += to - from;
+    runEnd = to;
+  };
   let i = start;
   let continued = false;
   while (i < end) {
@@ -94,12 +150,12 @@ export function logicalSource(doc: string, start: number, end: number, escape: s
     const cont = k >= i && doc.charCodeAt(k) === esc && le < end;
     const stop = cont ? k : le;
     out += doc.slice(i, stop);
-    for (let p = i; p < stop; p++) offs[n++] = p;
+    take(i, stop);
     if (!cont) {
       if (le < end) {
         // A real line break inside the range (heredoc bodies): keep it as a newline.
         out += '\n';
-        offs[n++] = le;
+        take(le, le + 1);
         i = skipBreak(doc, le);
         continued = false;
         continue;
@@ -109,7 +165,8 @@ export function logicalSource(doc: string, start: number, end: number, escape: s
     continued = true;
     i = skipBreak(doc, le);
   }
-  return { text: out, offsets: offs.subarray(0, n) };
+  if (!segs.length) segs.push(0, start);
+  return new Source(out, undefined, 0, segs);
 }
 
 /** Where the line holding `offset` ends: the offset after its line break (text end when none) and the break itself. */
@@ -122,13 +179,13 @@ export function lineBreakAfter(text: string, offset: number): { next: number; eo
 
 /** A sub-range of a source as its own source. */
 export function slice(src: Source, from: number, to: number): Source {
-  return { text: src.text.slice(from, to), offsets: src.offsets.subarray(from, to) };
+  return src.slice(from, to);
 }
 
 /** Document offset just after character `index - 1` of the source (end of a token). */
 export function endOffset(src: Source, index: number): number {
-  if (index <= 0) return src.offsets.length ? src.offsets[0] : 0;
-  return src.offsets[index - 1] + 1;
+  if (index <= 0) return src.text.length ? src.at(0) : 0;
+  return src.at(index - 1) + 1;
 }
 
 

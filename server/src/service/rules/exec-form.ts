@@ -81,7 +81,7 @@ function execPrefixEdit(script: Script): OffsetEdit | undefined {
   while (k < last.words.length && ASSIGNMENT.test(last.words[k].value)) k++;
   const w = last.words[k];
   if (!w) return undefined;
-  const at = script.source.offsets[w.start];
+  const at = script.source.at(w.start);
   return { start: at, end: at, newText: 'exec ' };
 }
 
@@ -91,7 +91,7 @@ function execPrefixEdit(script: Script): OffsetEdit | undefined {
  */
 function toJsonEdits(a: Analysis, instr: Instr, src: Source, words: { value: string; start: number; end: number }[]): OffsetEdit[] | undefined {
   const edits = words.map((w, i) => ({
-    start: src.offsets[w.start],
+    start: src.at(w.start),
     end: endOffset(src, w.end),
     newText: (i === 0 ? '[' : '') + JSON.stringify(w.value) + (i === words.length - 1 ? ']' : ','),
   }));

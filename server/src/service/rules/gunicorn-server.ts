@@ -47,7 +47,7 @@ function rewrite(a: Analysis, inv: Invocation): Fix | undefined {
   if (inv.options.has('factory') || inv.options.has('app-dir') || inv.options.has('uds') || inv.options.has('fd')) return undefined;
   if (a.hasInnerComment(inv.instr.argsStart, inv.instr.end)) return undefined;
   // Wrappers before the server (opentelemetry-instrument, uv run, env …) would be lost: only `python -m` may precede it.
-  const holder = inv.script ? inv.script.commands[0]?.words.map((w) => ({ value: w.value, start: inv.script!.src.offsets[w.start] })) : (inv.cmd ?? inv.entry)?.words;
+  const holder = inv.script ? inv.script.commands[0]?.words.map((w) => ({ value: w.value, start: inv.script!.src.at(w.start) })) : (inv.cmd ?? inv.entry)?.words;
   const before = (holder ?? []).filter((w) => w.start < inv.words[0].start).map((w) => w.value);
   if (!(before.length === 0 || (before.length === 2 && /^python[0-9.]*$/.test(before[0].slice(before[0].lastIndexOf('/') + 1)) && before[1] === '-m'))) return undefined;
   let app: string | undefined;

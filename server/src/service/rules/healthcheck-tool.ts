@@ -2,7 +2,7 @@ import { defineRule } from './rule';
 import { effectiveHealthcheck, isNone, pythonExe, urllibCmd } from './health';
 import { packageName } from '../commands';
 import { parseJsonArray, parseShell } from '../shell';
-import { slice } from '../text';
+import { Source, slice } from '../text';
 
 export default defineRule({
   meta: {
@@ -33,7 +33,7 @@ export default defineRule({
     const arr = parseJsonArray(body);
     const words = arr ? arr.items.map((i) => i.value) : parseShell(body).commands.flatMap((c) => c.words.map((w) => w.value));
     // exec form `["CMD-SHELL", "curl …"]` and `["sh", "-c", "curl …"]` carry a script in one item
-    const scriptWords = words.flatMap((w) => (/\s/.test(w) ? parseShell({ text: w, offsets: new Int32Array(w.length) }).commands.flatMap((c) => c.words.map((x) => x.value)) : [w]));
+    const scriptWords = words.flatMap((w) => (/\s/.test(w) ? parseShell(new Source(w)).commands.flatMap((c) => c.words.map((x) => x.value)) : [w]));
     const tool = scriptWords.map((w) => w.slice(w.lastIndexOf('/') + 1)).find((w) => w === 'curl' || w === 'wget');
     if (!tool) return;
     for (const s of a.model.chain(stage)) {
@@ -49,9 +49,9 @@ export default defineRule({
     const timeoutFlag = a.model.flag(hc, 'timeout');
     const secs = timeoutFlag ? durationSeconds(timeoutFlag.value) : undefined;
     const timeout = secs ? Math.max(1, Math.round(secs) - 1) : 4;
-    const fix = url && !a.hasInnerComment(src.offsets[cmdIndex], hc.end) ? {
+    const fix = url && !a.hasInnerComment(src.at(cmdIndex), hc.end) ? {
       title: 'Use Python urllib for the health check', safe: true,
-      edits: [{ start: src.offsets[cmdIndex], end: hc.end, newText: urllibCmd(pythonExe(a, stage), url, timeout) }],
+      edits: [{ start: src.at(cmdIndex), end: hc.end, newText: urllibCmd(pythonExe(a, stage), url, timeout) }],
     } : undefined;
     report({
       start: hc.start, end: hc.end, fix,
