@@ -69,6 +69,7 @@ run_step() {
 
 run_step extension-host node test/editor/run-ext-tests.js "$EXT"
 run_step ui-e2e node test/editor/ui-e2e.js "$EXT"
+run_step ui-grammar node test/editor/ui-grammar.js "$EXT"
 kill_groups_in "$EDITOR_TEST_PIDS"
 echo "== editor tests took $((SECONDS-t_all))s; screenshots in .editor-test/shots/"
 echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
