@@ -3,6 +3,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { registerScaffold } from './scaffold';
 
 let client: LanguageClient | undefined;
 
@@ -45,6 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand('docksmith.showOutput', () => output.show(true)),
   );
+  registerScaffold(context, () => client, output);
   await client.start();
 }
 

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'url';
 import {
   CodeAction, CodeActionKind, CodeActionParams, Connection, Diagnostic as LspDiagnostic, DiagnosticSeverity,
   DidChangeConfigurationNotification, Hover, InitializeParams, InitializeResult, MarkupKind, TextDocumentEdit,
-  TextDocumentSyncKind, TextDocuments, TextEdit, WorkspaceEdit,
+  LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, TextEdit, WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintText, LintResult } from './service/linter';
@@ -19,8 +19,11 @@ import { RULE_NAMES } from './service/rules';
 import { makeStandard } from './service/standard';
 import { Diagnostic, LintContext, OffsetEdit, Severity } from './service/types';
 import { ProjectLoader } from './project';
+import { PROJECT_INFO_COMMAND, SCAFFOLD_COMMAND, ScaffoldEnv, runProjectInfo, runScaffold } from './scaffold';
 
 export const FIX_ALL_KIND = 'source.fixAll.docksmith';
+/** The client's command that asks the user's questions and writes the scaffold (offered on `multi-stage`). */
+export const CREATE_DOCKERFILE_COMMAND = 'docksmith.createDockerfile';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
@@ -66,6 +69,7 @@ export function startServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        executeCommandProvider: { commands: [SCAFFOLD_COMMAND, PROJECT_INFO_COMMAND] },
       },
       serverInfo: { name: 'docksmith' },
     };
@@ -213,6 +217,23 @@ export function startServer(connection: Connection): void {
     return md ? { contents: { kind: MarkupKind.Markdown, value: md } } : null;
   }));
 
+  const scaffoldEnv: ScaffoldEnv = {
+    settings: async (uri) => readSettings(await settingsFor(uri), RULE_NAMES).input,
+    taskDefinitionVcpu: (dir) => project.load(path.join(dir, 'Dockerfile'), dir).layers.taskDefinitionVcpu,
+  };
+
+  connection.onExecuteCommand(async (params) => {
+    try {
+      if (params.command === SCAFFOLD_COMMAND) return await runScaffold(params.arguments, scaffoldEnv);
+      if (params.command === PROJECT_INFO_COMMAND) return await runProjectInfo(params.arguments, scaffoldEnv);
+    } catch (err) {
+      if (err instanceof ResponseError) throw err;
+      logError(params.command, err);
+      throw new ResponseError(LSPErrorCodes.RequestFailed, `Docksmith could not run ${params.command}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    throw new ResponseError(LSPErrorCodes.RequestFailed, `Unknown command ${params.command}.`);
+  });
+
   connection.onCodeAction((params) => runSafe<CodeAction[]>('codeAction', [], () => codeActions(params)));
 
   function wholeEdit(doc: TextDocument, edits: OffsetEdit[]): WorkspaceEdit {
@@ -254,6 +275,12 @@ export function startServer(connection: Connection): void {
       if (finding.fix && !seen.has(finding.fix.title + finding.start)) {
         seen.add(finding.fix.title + finding.start);
         actions.push({ title: finding.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [lspDiag], isPreferred: finding.fix.safe, edit: wholeEdit(doc, finding.fix.edits) });
+      }
+      const pyproject = pyprojectOf.get(doc.uri);
+      if (rule === 'multi-stage' && pyproject && !seen.has('scaffold')) {
+        seen.add('scaffold');
+        actions.push({ title: 'Create the standard Dockerfile from pyproject.toml…', kind: CodeActionKind.QuickFix, diagnostics: [lspDiag],
+          command: { title: 'Create the standard Dockerfile from pyproject.toml', command: CREATE_DOCKERFILE_COMMAND, arguments: [pyproject] } });
       }
       const ignore = ignoreEdit(entry, text, finding);
       if (ignore && !seen.has('ignore:' + rule + ignore.start)) {

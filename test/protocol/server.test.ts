@@ -398,6 +398,61 @@ for (const transport of ['stdio', 'ipc'] as Transport[]) {
       assert.ok(!client.exit, 'server alive');
     });
 
+    describe('workspace/executeCommand docksmith.scaffold', () => {
+      const FIXTURES = path.resolve(__dirname, '../../../test/fixtures');
+      const copyProject = (name: string): string => {
+        const dest = path.join(tmp, `scaffold-${name}-${++n}`);
+        fs.cpSync(path.join(FIXTURES, 'projects', name), dest, { recursive: true });
+        return dest;
+      };
+      const exec = (args: unknown[]) => client.conn.sendRequest('workspace/executeCommand', { command: 'docksmith.scaffold', arguments: args });
+      const failure = async (args: unknown[]): Promise<{ code: number; message: string; data?: { code?: string; candidates?: { target: string }[] } }> => {
+        try { await exec(args); } catch (err) { return err as { code: number; message: string }; }
+        throw new Error(`docksmith.scaffold ${JSON.stringify(args)} should have failed`);
+      };
+
+      it('is announced in executeCommandProvider', () => {
+        assert.deepEqual(init.capabilities.executeCommandProvider?.commands?.includes('docksmith.scaffold'), true);
+      });
+
+      it('returns the golden Dockerfile, .dockerignore and notes, writes nothing, and the result lints clean in place', async () => {
+        const dir = copyProject('fastapi-uv-lock');
+        const before = fs.readdirSync(dir).sort();
+        const r = await exec([{ pyproject: uriOf(path.join(dir, 'pyproject.toml')), vcpu: 2 }]) as { dockerfile: string; dockerignore: string; notes: string[] };
+        assert.equal(r.dockerfile, fs.readFileSync(path.join(FIXTURES, 'scaffold', 'fastapi-uv-lock.Dockerfile'), 'utf8'));
+        assert.equal(r.dockerignore, fs.readFileSync(path.join(FIXTURES, 'scaffold', 'fastapi-uv-lock.dockerignore'), 'utf8'));
+        assert.ok(Array.isArray(r.notes) && r.notes.some((x) => x.includes('orders_api.main:app')), JSON.stringify(r.notes));
+        assert.deepEqual(fs.readdirSync(dir).sort(), before, 'the server never writes');
+        const p = await openAndWait(uriOf(path.join(dir, 'Dockerfile')), r.dockerfile);
+        assert.deepEqual(p.diagnostics.map((d) => `${d.code}: ${message(d)}`), []);
+      });
+
+      it('answers bad input with readable LSP errors', async () => {
+        const malformed = await failure([{ pyproject: uriOf(path.join(copyProject('malformed-toml'), 'pyproject.toml')) }]);
+        assert.equal(malformed.code, -32803);
+        assert.match(malformed.message, /pyproject\.toml: line 13, column 5: not valid TOML/);
+        assert.match((await failure([{ pyproject: uriOf(path.join(copyProject('poetry-only'), 'pyproject.toml')) }])).message, /Poetry project.*uv/);
+        const ambiguous = await failure([{ pyproject: uriOf(path.join(copyProject('two-candidates'), 'pyproject.toml')), vcpu: 1 }]);
+        assert.equal(ambiguous.data?.code, 'needs-app');
+        assert.deepEqual(ambiguous.data?.candidates?.map((c) => c.target).sort(), ['notifications.admin:admin_app', 'notifications.main:app']);
+        assert.match((await failure([{ pyproject: uriOf(path.join(tmp, 'nowhere', 'pyproject.toml')) }])).message, /does not exist/);
+        assert.match((await failure([{ pyproject: 'https://example.com/pyproject.toml' }])).message, /not a file URI/);
+        assert.match((await failure([])).message, /expects one argument/);
+        assert.match((await failure([{ pyproject: uriOf(path.join(proj, 'pyproject.toml')), vcpu: 'four' }])).message, /"vcpu" must be a number/);
+      });
+
+      it('offers the scaffold command as a code action on the multi-stage finding', async () => {
+        const uri = docUri();
+        const p = await openAndWait(uri, 'FROM python:3.11-slim\nCOPY . .\nRUN pip install -r requirements.txt\n');
+        const diag = find(p, 'multi-stage');
+        assert.ok(diag, `multi-stage expected: ${codes(p)}`);
+        const actions = (await client.codeActions(uri, diag.range, [diag])) as CodeAction[];
+        const action = actions.find((a) => a.command?.command === 'docksmith.createDockerfile');
+        assert.ok(action, `actions: ${actions.map((a) => a.title)}`);
+        assert.deepEqual(action.command!.arguments, [uriOf(path.join(proj, 'pyproject.toml'))]);
+      });
+    });
+
     it('logged no handler or rule errors during the session', () => {
       const errors = client.logs.filter((l) => l.type === 1);
       assert.deepEqual(errors.map((e) => e.message.slice(0, 500)), []);

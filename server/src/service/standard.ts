@@ -122,17 +122,43 @@ export function pythonForRequires(spec: string): string | undefined {
   return typeof r === 'string' ? r : undefined;
 }
 
-export function pythonForRequiresDetailed(spec: string): string | { error: string } | undefined {
+/** Parse a PEP 440 specifier set ("<4,>=3.11"); undefined when a clause is not understood. */
+function parseSpecifier(spec: string): Clause[] | undefined {
   const clauses: Clause[] = [];
   for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const m = /^(~=|===|==|!=|<=|>=|<|>)\s*([0-9]+(?:\.(?:[0-9]+|\*))*)$/.exec(part);
+    const m = /^(~=|===|==|!=|<=|>=|<|>)\s*v?([0-9]+(?:\.(?:[0-9]+|\*))*)$/.exec(part);
     if (!m) return undefined;
     clauses.push({ op: m[1], version: parseVersion(m[2]) });
   }
-  const allowed = SUPPORTED_PYTHON.filter((minor) => {
+  return clauses;
+}
+
+/** Whether a release version ("0.9.5") satisfies a specifier set; undefined when the set is not understood. */
+export function versionSatisfies(spec: string, version: string): boolean | undefined {
+  const clauses = parseSpecifier(spec);
+  if (!clauses) return undefined;
+  const v = parseVersion(version);
+  return clauses.every((c) => satisfies(v, c));
+}
+
+/** The release versions a specifier set names (">=0.8.4,<0.10" → ["0.8.4", "0.10"]), wildcards dropped. */
+export function specifierVersions(spec: string): string[] {
+  return (parseSpecifier(spec) ?? []).map((c) => c.version.filter((x) => x >= 0).join('.')).filter(Boolean);
+}
+
+/** Supported Python minors a requires-python range allows (undefined when the range is not understood). */
+export function pythonMinorsAllowed(spec: string): string[] | undefined {
+  const clauses = parseSpecifier(spec);
+  if (!clauses) return undefined;
+  return SUPPORTED_PYTHON.filter((minor) => {
     const [maj, min] = minor.split('.').map(Number);
     return [0, 1, 5, 10, 50, 99].some((patch) => clauses.every((c) => satisfies([maj, min, patch], c)));
   });
+}
+
+export function pythonForRequiresDetailed(spec: string): string | { error: string } | undefined {
+  const allowed = pythonMinorsAllowed(spec);
+  if (!allowed) return undefined;
   if (!allowed.length) return { error: `requires-python "${spec}" excludes every supported Python (${SUPPORTED_PYTHON.join(', ')})` };
   return allowed.includes(DEFAULTS.python) ? DEFAULTS.python : allowed[0];
 }

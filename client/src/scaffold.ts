@@ -1,0 +1,219 @@
+// "Docksmith: Create Dockerfile from pyproject.toml": the UI around the server's docksmith.scaffold.
+// Asks only what the project cannot tell (vCPU, the app when ambiguous), shows the result, and never
+// overwrites an existing Dockerfile without the user choosing Replace in front of a diff.
+
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { ExecuteCommandRequest, LanguageClient, ResponseError } from 'vscode-languageclient/node';
+
+export const CREATE_COMMAND = 'docksmith.createDockerfile';
+const PROPOSAL_SCHEME = 'docksmith-proposal';
+const FARGATE_VCPU = [1, 2, 4, 8, 16];
+
+interface AppCandidate { target: string; kind: string; file: string; line: number }
+interface ProjectInfo { name: string; vcpu?: { value: number; source: string }; app?: string; candidates: AppCandidate[] }
+interface ScaffoldResponse { dockerfile: string; dockerignore: string; notes: string[] }
+
+/** Test hook: what the last run did (written files, choice, notes). */
+export interface ScaffoldOutcome { status: 'written' | 'replaced' | 'saved-as' | 'cancelled' | 'unchanged' | 'failed'; files: string[]; notes: string[]; message?: string }
+
+export function registerScaffold(context: vscode.ExtensionContext, client: () => LanguageClient | undefined, output: vscode.LogOutputChannel): void {
+  const proposals = new Map<string, string>();
+  const changed = new vscode.EventEmitter<vscode.Uri>();
+  context.subscriptions.push(changed, vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, {
+    onDidChange: changed.event,
+    provideTextDocumentContent: (uri) => proposals.get(uri.toString()) ?? '',
+  }));
+
+  async function exec<T>(command: string, args: object): Promise<T> {
+    const c = client();
+    if (!c) throw new Error('the Docksmith language server is not running (Docksmith: Restart Language Server)');
+    return (await c.sendRequest(ExecuteCommandRequest.type, { command, arguments: [args] })) as T;
+  }
+
+  async function run(target?: vscode.Uri | string): Promise<ScaffoldOutcome> {
+    const pyproject = await pickPyproject(target);
+    if (!pyproject) return { status: 'cancelled', files: [], notes: [] };
+    const info = await exec<ProjectInfo>('docksmith.projectInfo', { pyproject: pyproject.toString() });
+    const vcpu = await pickVcpu(info);
+    if (vcpu === undefined) return { status: 'cancelled', files: [], notes: [] };
+    const app = info.app ?? await pickApp(info.candidates);
+    if (app === null) return { status: 'cancelled', files: [], notes: [] };
+    const result = await exec<ScaffoldResponse>('docksmith.scaffold', { pyproject: pyproject.toString(), vcpu, app });
+    const outcome = await write(pyproject, info.name, result);
+    outcome.notes = result.notes;
+    if (outcome.status !== 'cancelled' && outcome.status !== 'unchanged') void showNotes(pyproject, result.notes);
+    return outcome;
+  }
+
+  async function write(pyproject: vscode.Uri, name: string, result: ScaffoldResponse): Promise<ScaffoldOutcome> {
+    const dir = vscode.Uri.joinPath(pyproject, '..');
+    const dockerfile = vscode.Uri.joinPath(dir, 'Dockerfile');
+    const files: string[] = [];
+    const existing = await readText(dockerfile);
+    let target = dockerfile;
+    let status: ScaffoldOutcome['status'] = 'written';
+    if (existing !== undefined) {
+      if (normalize(existing) === normalize(result.dockerfile)) {
+        void vscode.window.showInformationMessage(`Docksmith: ${vscode.workspace.asRelativePath(dockerfile)} already is the standard Dockerfile for ${name}.`);
+        return { status: 'unchanged', files, notes: [] };
+      }
+      const proposal = vscode.Uri.from({ scheme: PROPOSAL_SCHEME, path: dockerfile.path + '.proposal', query: String(Date.now()) });
+      proposals.set(proposal.toString(), result.dockerfile);
+      await vscode.commands.executeCommand('vscode.diff', dockerfile, proposal, `Dockerfile ↔ Docksmith proposal (${name})`, { preview: true });
+      const choice = await vscode.window.showWarningMessage(
+        `Docksmith: ${vscode.workspace.asRelativePath(dockerfile)} already exists. The diff shows what the standard Dockerfile for ${name} would change.`,
+        'Replace', 'Save as Dockerfile.docksmith', 'Cancel');
+      await closeProposal(proposal);
+      proposals.delete(proposal.toString());
+      if (choice === 'Replace') {
+        status = 'replaced';
+        if (!await replaceContent(dockerfile, result.dockerfile)) return { status: 'failed', files, notes: [], message: 'could not replace the Dockerfile' };
+      } else if (choice === 'Save as Dockerfile.docksmith') {
+        status = 'saved-as';
+        target = vscode.Uri.joinPath(dir, 'Dockerfile.docksmith');
+        if (await readText(target) !== undefined) {
+          const again = await vscode.window.showWarningMessage('Docksmith: Dockerfile.docksmith exists too. Replace it with the new proposal?', { modal: true }, 'Replace');
+          if (again !== 'Replace') return { status: 'cancelled', files, notes: [] };
+        }
+        await vscode.workspace.fs.writeFile(target, Buffer.from(result.dockerfile, 'utf8'));
+      } else {
+        return { status: 'cancelled', files, notes: [] };
+      }
+    } else {
+      await vscode.workspace.fs.writeFile(dockerfile, Buffer.from(result.dockerfile, 'utf8'));
+    }
+    files.push(target.fsPath);
+    const ignore = vscode.Uri.joinPath(dir, '.dockerignore');
+    if (await readText(ignore) === undefined) {
+      await vscode.workspace.fs.writeFile(ignore, Buffer.from(result.dockerignore, 'utf8'));
+      files.push(ignore.fsPath);
+    }
+    await vscode.window.showTextDocument(target, { preview: false });
+    const what = files.map((f) => path.basename(f)).join(' and ');
+    void vscode.window.showInformationMessage(`Docksmith: ${status === 'replaced' ? 'replaced' : 'wrote'} ${what} for ${name}.`);
+    return { status, files, notes: [] };
+  }
+
+  async function showNotes(pyproject: vscode.Uri, notes: string[]): Promise<void> {
+    if (!notes.length) return;
+    output.info(`Create Dockerfile from ${pyproject.fsPath}:`);
+    notes.forEach((n) => output.info(`  - ${n}`));
+    const lock = notes.find((n) => n.startsWith('No uv.lock'));
+    if (lock) {
+      void vscode.window.showWarningMessage(`Docksmith: ${lock}`, 'Run uv lock').then((pick) => {
+        if (pick !== 'Run uv lock') return;
+        const term = vscode.window.createTerminal({ name: 'uv lock', cwd: vscode.Uri.joinPath(pyproject, '..') });
+        term.show();
+        term.sendText('uv lock');
+      });
+    }
+    const others = notes.filter((n) => n !== lock);
+    if (others.length) {
+      const pick = await vscode.window.showInformationMessage(`Docksmith: ${others[0]}${others.length > 1 ? ` (+${others.length - 1} more)` : ''}`, 'Show all notes');
+      if (pick) output.show(true);
+    }
+  }
+
+  context.subscriptions.push(vscode.commands.registerCommand(CREATE_COMMAND, async (target?: vscode.Uri | string): Promise<ScaffoldOutcome> => {
+    try {
+      return await run(target);
+    } catch (err) {
+      const message = err instanceof ResponseError || err instanceof Error ? err.message : String(err);
+      output.error(`Create Dockerfile: ${message}`);
+      void vscode.window.showErrorMessage(`Docksmith: ${message}`);
+      return { status: 'failed', files: [], notes: [], message };
+    }
+  }));
+}
+
+function normalize(text: string): string {
+  return text.replace(/\r\n/g, '\n').trimEnd();
+}
+
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replace the whole Dockerfile as one undoable edit, then save (open editors keep their undo stack). */
+async function replaceContent(uri: vscode.Uri, text: string): Promise<boolean> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const edit = new vscode.WorkspaceEdit();
+  const eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+  edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text.replace(/\n/g, eol));
+  if (!await vscode.workspace.applyEdit(edit)) return false;
+  return doc.save();
+}
+
+async function closeProposal(proposal: vscode.Uri): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) =>
+    t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === proposal.toString());
+  if (tabs.length) await vscode.window.tabGroups.close(tabs);
+}
+
+async function pickPyproject(target?: vscode.Uri | string): Promise<vscode.Uri | undefined> {
+  if (target) {
+    const uri = typeof target === 'string' ? vscode.Uri.parse(target) : target;
+    if (path.basename(uri.path) === 'pyproject.toml') return uri;
+    const beside = vscode.Uri.joinPath(uri, '..', 'pyproject.toml');
+    if (await readText(beside) !== undefined) return beside;
+  }
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active && path.basename(active.path) === 'pyproject.toml') return active;
+  const found = await vscode.workspace.findFiles('**/pyproject.toml', '**/{node_modules,.venv,venv,.git,.tox,.nox,site-packages,build,dist}/**', 200);
+  if (!found.length) {
+    throw new Error('no pyproject.toml in this workspace: the Dockerfile is built from one. Open the folder of a Python project (or create its pyproject.toml with `uv init`).');
+  }
+  if (found.length === 1) return found[0];
+  found.sort((a, b) => a.path.split('/').length - b.path.split('/').length || a.path.localeCompare(b.path));
+  const near = active ? found.filter((f) => active.path.startsWith(path.posix.dirname(f.path) + '/')).pop() : undefined;
+  const items = found.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri }));
+  const pick = await vscode.window.showQuickPick(near ? [items[found.indexOf(near)], ...items.filter((i) => i.uri !== near)] : items, {
+    title: 'Docksmith: which project?', placeHolder: 'Several pyproject.toml files: pick the service to containerize', ignoreFocusOut: true,
+  });
+  return pick?.uri;
+}
+
+async function pickVcpu(info: ProjectInfo): Promise<number | undefined> {
+  const configured = info.vcpu?.value;
+  const values = configured !== undefined && !FARGATE_VCPU.includes(configured) ? [...FARGATE_VCPU, configured].sort((a, b) => a - b) : FARGATE_VCPU;
+  const items = values.map((v) => ({
+    label: `${v} vCPU`, value: v,
+    description: `${Math.max(1, Math.floor(v))} gunicorn worker${Math.floor(v) > 1 ? 's' : ''}`,
+    detail: v === configured ? `configured: ${info.vcpu!.source}` : undefined,
+  }));
+  const qp = vscode.window.createQuickPick<(typeof items)[number]>();
+  qp.title = `Docksmith: vCPU of the ECS task running ${info.name}`;
+  qp.placeholder = 'The standard runs one gunicorn worker per vCPU (Fargate sizes)';
+  qp.items = items;
+  qp.ignoreFocusOut = true;
+  const pre = items.find((i) => i.value === configured);
+  if (pre) qp.activeItems = [pre];
+  return new Promise((resolve) => {
+    let done = false;
+    qp.onDidAccept(() => { done = true; resolve(qp.selectedItems[0]?.value ?? qp.activeItems[0]?.value); qp.hide(); });
+    qp.onDidHide(() => { if (!done) resolve(undefined); qp.dispose(); });
+    qp.show();
+  });
+}
+
+/** The app target; null when the user cancels. */
+async function pickApp(candidates: AppCandidate[]): Promise<string | null> {
+  if (candidates.length === 1) return candidates[0].target;
+  if (candidates.length > 1) {
+    const pick = await vscode.window.showQuickPick(candidates.map((c) => ({ label: c.target, description: c.kind, detail: `${c.file}, line ${c.line + 1}` })), {
+      title: 'Docksmith: which app does gunicorn serve?', placeHolder: 'Several app objects found (set [tool.docksmith] app to skip this question)', ignoreFocusOut: true,
+    });
+    return pick?.label ?? null;
+  }
+  const typed = await vscode.window.showInputBox({
+    title: 'Docksmith: which app does gunicorn serve?', prompt: 'No FastAPI(…), Flask(…) or Django application found. Give it as module:attribute.',
+    placeHolder: 'my_service.main:app', ignoreFocusOut: true,
+    validateInput: (v) => (/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\(\))?$/.test(v.trim()) ? undefined : 'Expected module:attribute, e.g. my_service.main:app'),
+  });
+  return typed?.trim() || null;
+}

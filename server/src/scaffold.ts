@@ -1,0 +1,111 @@
+// workspace/executeCommand `docksmith.scaffold` and `docksmith.projectInfo`: the pure scaffold
+// core over a bounded, read-only view of the disk. Nothing is written here: the client decides
+// where the text goes (and never overwrites silently).
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { fileURLToPath } from 'url';
+import { LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { ProjectFiles, ProjectInfo, ScaffoldError, ScaffoldRequest, inspectProject, scaffold } from './service/scaffold';
+import { StandardInput } from './service/standard';
+import { Sourced } from './service/types';
+
+export const SCAFFOLD_COMMAND = 'docksmith.scaffold';
+export const PROJECT_INFO_COMMAND = 'docksmith.projectInfo';
+
+export interface ScaffoldArgs { pyproject: string; vcpu?: number; app?: string }
+export interface ScaffoldResponse { dockerfile: string; dockerignore: string; notes: string[] }
+
+const MAX_FILE_BYTES = 1024 * 1024;
+const MAX_ENTRIES = 5000;
+
+/** Read-only access to the files under `root`; paths that leave it read as missing. */
+export function diskFiles(root: string): ProjectFiles {
+  const resolve = (rel: string): string | undefined => {
+    const abs = path.resolve(root, rel);
+    return abs === root || abs.startsWith(root + path.sep) ? abs : undefined;
+  };
+  return {
+    list(dir) {
+      const abs = resolve(dir);
+      if (!abs) return undefined;
+      let entries: fs.Dirent[];
+      try { entries = fs.readdirSync(abs, { withFileTypes: true }); } catch { return undefined; }
+      const out: string[] = [];
+      for (const e of entries.slice(0, MAX_ENTRIES)) {
+        let isDir = e.isDirectory();
+        if (e.isSymbolicLink()) { try { isDir = fs.statSync(path.join(abs, e.name)).isDirectory(); } catch { continue; } }
+        out.push(isDir ? e.name + '/' : e.name);
+      }
+      return out;
+    },
+    read(file) {
+      const abs = resolve(file);
+      if (!abs) return undefined;
+      try {
+        const st = fs.statSync(abs);
+        if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+        return fs.readFileSync(abs, 'utf8');
+      } catch { return undefined; }
+    },
+  };
+}
+
+function fail(message: string, data?: unknown): ResponseError<unknown> {
+  return new ResponseError(LSPErrorCodes.RequestFailed, message, data);
+}
+
+function parseArgs(args: unknown[] | undefined): ScaffoldArgs {
+  const a = args?.[0];
+  if (!a || typeof a !== 'object') throw fail('docksmith.scaffold expects one argument: { "pyproject": "<file URI>", "vcpu"?: number, "app"?: "module:attribute" }.');
+  const { pyproject, vcpu, app } = a as Record<string, unknown>;
+  if (typeof pyproject !== 'string') throw fail('"pyproject" must be the file URI of a pyproject.toml.');
+  if (vcpu !== undefined && vcpu !== null && typeof vcpu !== 'number') throw fail('"vcpu" must be a number (the task\'s vCPU count).');
+  if (app !== undefined && app !== null && typeof app !== 'string') throw fail('"app" must be a string "module:attribute".');
+  return { pyproject, vcpu: (vcpu ?? undefined) as number | undefined, app: (app ?? undefined) as string | undefined };
+}
+
+export interface ScaffoldEnv {
+  settings: (uri: string) => Promise<StandardInput>;
+  taskDefinitionVcpu: (projectDir: string) => Sourced<number> | undefined;
+}
+
+async function request(args: ScaffoldArgs, env: ScaffoldEnv): Promise<ScaffoldRequest> {
+  let file: string;
+  try { file = fileURLToPath(args.pyproject); } catch { throw fail(`"${args.pyproject}" is not a file URI.`); }
+  if (path.basename(file) !== 'pyproject.toml') throw fail(`${file} is not a pyproject.toml.`);
+  let text: string;
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile()) throw new Error('not a file');
+    if (st.size > MAX_FILE_BYTES) throw fail(`${file} is ${Math.round(st.size / 1024)} KiB: too large for a pyproject.toml.`);
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof ResponseError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw fail(code === 'ENOENT' ? `${file} does not exist.` : `${file} cannot be read (${code ?? (err as Error).message}).`);
+  }
+  const dir = path.dirname(file);
+  return {
+    pyprojectText: text, pyprojectLabel: file, files: diskFiles(dir),
+    settings: await env.settings(args.pyproject), taskDefinitionVcpu: env.taskDefinitionVcpu(dir), vcpu: args.vcpu, app: args.app,
+  };
+}
+
+function rethrow(err: unknown): never {
+  if (err instanceof ScaffoldError) throw fail(err.message, { code: err.code, ...(err.data ?? {}) });
+  throw err;
+}
+
+export async function runScaffold(args: unknown[] | undefined, env: ScaffoldEnv): Promise<ScaffoldResponse> {
+  const req = await request(parseArgs(args), env);
+  try {
+    const r = scaffold(req);
+    return { dockerfile: r.dockerfile, dockerignore: r.dockerignore, notes: r.notes };
+  } catch (err) { rethrow(err); }
+}
+
+export async function runProjectInfo(args: unknown[] | undefined, env: ScaffoldEnv): Promise<ProjectInfo> {
+  const req = await request(parseArgs(args), env);
+  try { return inspectProject(req); } catch (err) { rethrow(err); }
+}

@@ -1,0 +1,183 @@
+// Where a project's importable code lives and which files its build backend needs: read from the
+// build backend's configuration, else found the way the backends' own auto-discovery finds it.
+
+import { ProjectFiles, SKIP_DIRS, exists, joinPath } from './files';
+
+/** A top-level package directory or single module, with the directory it is imported from. */
+export interface CodeRoot {
+  /** Project-relative path: a package directory ('src/orders_api') or a module file ('main.py'). */
+  path: string;
+  /** Project-relative directory that must be on sys.path to import it ('' = project root, 'src'). */
+  importRoot: string;
+  isDir: boolean;
+}
+
+export interface Layout {
+  roots: CodeRoot[];
+  /** How the roots were found, for notes ("[tool.hatch.build.targets.wheel] packages"). */
+  from: string;
+}
+
+type Table = Record<string, unknown>;
+const obj = (v: unknown): Table | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Table) : undefined);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** Import name of a distribution name ('orders-api' → 'orders_api'). */
+export function moduleName(project: string): string {
+  return project.toLowerCase().replace(/[-.]+/g, '_');
+}
+
+function root(files: ProjectFiles, rel: string): CodeRoot | undefined {
+  const clean = rel.replace(/^\.\//, '').replace(/\/+$/, '');
+  const kind = exists(files, clean);
+  if (!kind) return undefined;
+  const slash = clean.lastIndexOf('/');
+  return { path: clean, importRoot: slash < 0 ? '' : clean.slice(0, slash), isDir: kind === 'dir' };
+}
+
+const NOT_CODE = /^(tests?|testing|docs?|examples?|scripts?|benchmarks?|tools|notebooks?|migrations|alembic|site|static|templates)$/;
+
+/** Packages (directories with __init__.py) and, when asked, modules directly in `dir`. */
+function packagesIn(files: ProjectFiles, dir: string, modules: boolean): CodeRoot[] {
+  const out: CodeRoot[] = [];
+  for (const n of (files.list(dir) ?? []).sort()) {
+    if (n.endsWith('/')) {
+      const base = n.slice(0, -1);
+      if (SKIP_DIRS.has(base) || base.startsWith('.') || base.endsWith('.egg-info') || NOT_CODE.test(base)) continue;
+      if (files.list(joinPath(dir, base))?.includes('__init__.py')) out.push({ path: joinPath(dir, base), importRoot: dir, isDir: true });
+    } else if (modules && n.endsWith('.py') && !/^(setup|conftest|manage|noxfile|fabfile|tasks)\.py$/.test(n) && !/^test_/.test(n)) {
+      out.push({ path: joinPath(dir, n), importRoot: dir, isDir: false });
+    }
+  }
+  return out;
+}
+
+export function findLayout(data: Table, files: ProjectFiles, projectName: string): Layout {
+  const tool = obj(data.tool) ?? {};
+  const backend = String(obj(data['build-system'])?.['build-backend'] ?? '');
+  const mod = moduleName(projectName);
+  const found = (paths: string[], from: string): Layout | undefined => {
+    const roots = paths.map((p) => root(files, p)).filter((r): r is CodeRoot => !!r);
+    return roots.length ? { roots, from } : undefined;
+  };
+
+  // hatchling
+  const hatchWheel = obj(obj(obj(obj(tool.hatch)?.build)?.targets)?.wheel);
+  const hatch = found(strings(hatchWheel?.packages), '[tool.hatch.build.targets.wheel] packages')
+    ?? found(strings(hatchWheel?.['only-include']), '[tool.hatch.build.targets.wheel] only-include');
+  if (hatch) return hatch;
+
+  // setuptools
+  const st = obj(tool.setuptools);
+  if (st) {
+    const pkgDir = obj(st['package-dir']);
+    const base = typeof pkgDir?.[''] === 'string' ? String(pkgDir['']) : '';
+    const listed = strings(st.packages);
+    if (listed.length) {
+      const tops = [...new Set(listed.map((p) => p.split('.')[0]))];
+      const l = found(tops.map((t) => (typeof pkgDir?.[t] === 'string' ? String(pkgDir[t]) : joinPath(base, t))), '[tool.setuptools] packages');
+      if (l) return l;
+    }
+    const find = obj(obj(st.packages)?.find);
+    if (find) {
+      const wheres = strings(find.where).length ? strings(find.where) : ['.'];
+      const roots = wheres.flatMap((w) => packagesIn(files, w === '.' ? '' : w.replace(/\/+$/, ''), false));
+      if (roots.length) return { roots, from: '[tool.setuptools.packages.find]' };
+    }
+    const l = found(strings(st['py-modules']).map((m) => joinPath(base, `${m}.py`)), '[tool.setuptools] py-modules');
+    if (l) return l;
+  }
+
+  // poetry-core
+  const poetryPkgs = Array.isArray(obj(tool.poetry)?.packages) ? (obj(tool.poetry)!.packages as unknown[]) : [];
+  const poetry = found(poetryPkgs.map((p) => obj(p)).filter((p): p is Table => !!p && typeof p.include === 'string')
+    .map((p) => joinPath(typeof p.from === 'string' ? p.from : '', String(p.include))), '[tool.poetry] packages');
+  if (poetry) return poetry;
+
+  // uv_build
+  if (backend.startsWith('uv_build')) {
+    const bb = obj(obj(tool.uv)?.['build-backend']);
+    const moduleRoot = typeof bb?.['module-root'] === 'string' ? String(bb['module-root']) : 'src';
+    const names = typeof bb?.['module-name'] === 'string' ? [String(bb['module-name'])] : strings(bb?.['module-name']);
+    const l = found((names.length ? names : [mod]).map((n) => joinPath(moduleRoot, n.replace(/\./g, '/'))), '[tool.uv.build-backend]');
+    if (l) return l;
+  }
+
+  // flit
+  const flitName = obj(obj(tool.flit)?.module)?.name;
+  if (typeof flitName === 'string') {
+    const l = found([`src/${flitName}`, flitName, `${flitName}.py`], '[tool.flit.module] name');
+    if (l) return l;
+  }
+
+  // Auto-discovery, as hatchling/setuptools/uv do: src/<module>, <module>, then any package.
+  const named = found([`src/${mod}`, mod, `src/${mod}.py`, `${mod}.py`], 'the project name');
+  if (named) return named;
+  if (exists(files, 'src') === 'dir') {
+    const roots = packagesIn(files, 'src', true);
+    if (roots.length) return { roots, from: 'the src/ layout' };
+  }
+  const flat = packagesIn(files, '', false);
+  if (flat.length) return { roots: flat, from: 'the packages in the project folder' };
+  const modules = packagesIn(files, '', true);
+  return { roots: modules, from: 'the modules in the project folder' };
+}
+
+/** Files named by [project] that a build backend reads: readme, license file(s). Globs resolve against the tree. */
+export function metadataFiles(project: Table, files: ProjectFiles): { found: string[]; missing: string[] } {
+  const wanted: string[] = [];
+  const readme = project.readme;
+  if (typeof readme === 'string') wanted.push(readme);
+  else if (typeof obj(readme)?.file === 'string') wanted.push(String(obj(readme)!.file));
+  const license = obj(project.license);
+  if (typeof license?.file === 'string') wanted.push(String(license.file));
+  const found: string[] = [];
+  const missing: string[] = [];
+  for (const w of wanted) (exists(files, w) === 'file' ? found : missing).push(w.replace(/^\.\//, ''));
+  for (const pattern of strings(project['license-files'])) {
+    const matches = glob(files, pattern.replace(/^\.\//, ''));
+    if (matches.length) found.push(...matches);
+    else if (!/[*?[]/.test(pattern)) missing.push(pattern);
+  }
+  return { found: [...new Set(found)], missing };
+}
+
+/** Files matching a glob (`*`, `?`, `[…]`, `**`) relative to the root. */
+export function glob(files: ProjectFiles, pattern: string): string[] {
+  const parts = pattern.split('/').filter(Boolean);
+  const out: string[] = [];
+  const walk = (dir: string, i: number, depth: number) => {
+    if (i >= parts.length || depth > 8) return;
+    const names = files.list(dir) ?? [];
+    if (parts[i] === '**') {
+      walk(dir, i + 1, depth);
+      for (const n of names) if (n.endsWith('/') && !SKIP_DIRS.has(n.slice(0, -1))) walk(joinPath(dir, n.slice(0, -1)), i, depth + 1);
+      return;
+    }
+    const re = globSegment(parts[i]);
+    for (const n of names) {
+      const isDir = n.endsWith('/');
+      const base = isDir ? n.slice(0, -1) : n;
+      if (!re.test(base)) continue;
+      if (i === parts.length - 1) { if (!isDir) out.push(joinPath(dir, base)); } else if (isDir) walk(joinPath(dir, base), i + 1, depth + 1);
+    }
+  };
+  walk('', 0, 0);
+  return out.sort();
+}
+
+function globSegment(seg: string): RegExp {
+  let re = '';
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg[i];
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const close = seg.indexOf(']', i + 1);
+      if (close < 0) { re += '\\['; continue; }
+      re += '[' + seg.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
+      i = close;
+    } else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}

@@ -1,0 +1,245 @@
+// The scaffold on the fixture projects of test/fixtures/projects/<name>/: each expect.json states
+// what the project must produce (written from the standard, independently of the renderer); the
+// rendered Dockerfile and .dockerignore are compared with goldens in test/fixtures/scaffold/, and
+// every golden is linted with the project's own context (as the editor would) to zero findings.
+//
+//   UPDATE_GOLDENS=1 node --test out/test/unit/scaffold.test.js   rewrites the goldens (review the diff!)
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ScaffoldError, ScaffoldRequest, inspectProject, memoryFiles, scaffold } from '../../server/src/service/scaffold';
+import { excludedBy, parseDockerignore } from '../../server/src/service/scaffold/dockerignore';
+import { findLayout } from '../../server/src/service/scaffold/layout';
+import { findApps } from '../../server/src/service/scaffold/apps';
+import { diskFiles } from '../../server/src/scaffold';
+import { ProjectLoader } from '../../server/src/project';
+import { lintText } from '../../server/src/service/linter';
+import { RULE_NAMES } from '../../server/src/service/rules';
+import { DEFAULTS, makeStandard, versionSatisfies } from '../../server/src/service/standard';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const PROJECTS = path.join(ROOT, 'test/fixtures/projects');
+const GOLDENS = path.join(ROOT, 'test/fixtures/scaffold');
+const UPDATE = process.env.UPDATE_GOLDENS === '1';
+
+interface Expect {
+  error: string | null; errorContains?: string[];
+  python?: string; app?: string; needsApp?: boolean; candidates?: string[];
+  answers?: { vcpu?: number; app?: string };
+  worker?: string; workers?: number; locked?: boolean; uvVersionConstraint?: string; uvVersion?: string;
+  buildPackages?: string[]; runtimePackages?: string[]; runtimePackagesNotAllowed?: string[];
+  copies?: string[]; notCopied?: string[]; port?: number; healthPath?: string; uid?: number; notes?: string[];
+}
+
+/** What the server does for a pyproject.toml: the project context a Dockerfile beside it would get. */
+function serverRequest(dir: string, answers: Expect['answers'] = {}): { req: ScaffoldRequest; lintCtx: () => Parameters<typeof lintText>[1] } {
+  const loader = new ProjectLoader(RULE_NAMES);
+  const proj = loader.load(path.join(dir, 'Dockerfile'), dir);
+  const file = path.join(dir, 'pyproject.toml');
+  return {
+    req: { pyprojectText: fs.readFileSync(file, 'utf8'), pyprojectLabel: file, files: diskFiles(dir), taskDefinitionVcpu: proj.layers.taskDefinitionVcpu, ...answers },
+    lintCtx: () => ({ standard: makeStandard(proj.layers), facts: proj.facts }),
+  };
+}
+
+/** Stages of a rendered Dockerfile: [builder, runtime]. */
+function stages(dockerfile: string): [string, string] {
+  const i = dockerfile.indexOf('\nFROM ', dockerfile.indexOf('FROM ') + 1);
+  return [dockerfile.slice(0, i), dockerfile.slice(i)];
+}
+
+function aptPackages(stage: string): string[] {
+  const m = /apt-get install -y --no-install-recommends ([^\\\n]+)/.exec(stage);
+  return m ? m[1].trim().split(/\s+/) : [];
+}
+
+/** Build-context paths the Dockerfile copies (sources of COPY without --from). */
+function copiedPaths(dockerfile: string): string[] {
+  const out: string[] = [];
+  for (const line of dockerfile.split('\n')) {
+    if (!line.startsWith('COPY ') || line.includes('--from')) continue;
+    const rest = line.slice(5).trim();
+    const words: string[] = rest.startsWith('[') ? JSON.parse(rest) : rest.split(/\s+/);
+    out.push(...words.slice(0, -1).map((w) => w.replace(/\/+$/, '')));
+  }
+  return out;
+}
+
+const projects = fs.readdirSync(PROJECTS).filter((n) => fs.existsSync(path.join(PROJECTS, n, 'expect.json'))).sort();
+
+describe('scaffold: fixture projects → golden Dockerfiles with zero findings', () => {
+  it('has the fixture projects the issue asks for', () => {
+    for (const name of ['fastapi-uv-lock', 'src-layout-scripts', 'flask-app', 'django-app', 'native-deps', 'no-lock', 'poetry-only', 'malformed-toml', 'python-312']) {
+      assert.ok(projects.includes(name), name);
+    }
+  });
+
+  for (const name of projects) {
+    const dir = path.join(PROJECTS, name);
+    const exp: Expect = JSON.parse(fs.readFileSync(path.join(dir, 'expect.json'), 'utf8'));
+    it(name, () => {
+      const { req, lintCtx } = serverRequest(dir, exp.answers);
+      if (exp.error) {
+        assert.throws(() => scaffold(req), (err: unknown) => {
+          assert.ok(err instanceof ScaffoldError, String(err));
+          for (const s of [exp.error!, ...(exp.errorContains ?? [])]) assert.ok(err.message.includes(s), `"${err.message}" should contain "${s}"`);
+          return true;
+        });
+        return;
+      }
+      if (exp.needsApp) {
+        const { req: bare } = serverRequest(dir, { vcpu: exp.answers?.vcpu });
+        assert.throws(() => scaffold(bare), (err: unknown) => err instanceof ScaffoldError && err.code === 'needs-app'
+          && assert.deepEqual(err.data?.candidates?.map((c) => c.target).sort(), [...exp.candidates!].sort()) === undefined);
+        assert.deepEqual(inspectProject(bare).candidates.map((c) => c.target).sort(), [...exp.candidates!].sort());
+      }
+      const r = scaffold(req);
+      const goldenDockerfile = path.join(GOLDENS, `${name}.Dockerfile`);
+      const goldenIgnore = path.join(GOLDENS, `${name}.dockerignore`);
+      if (UPDATE) {
+        fs.mkdirSync(GOLDENS, { recursive: true });
+        fs.writeFileSync(goldenDockerfile, r.dockerfile);
+        fs.writeFileSync(goldenIgnore, r.dockerignore);
+      }
+      assert.equal(r.dockerfile, fs.readFileSync(goldenDockerfile, 'utf8'), `${name}: Dockerfile differs from ${path.relative(ROOT, goldenDockerfile)}`);
+      assert.equal(r.dockerignore, fs.readFileSync(goldenIgnore, 'utf8'), `${name}: .dockerignore differs from its golden`);
+
+      // Zero findings, in the context the editor would lint it in (and with the answered vCPU as configuration).
+      const findings = lintText(r.dockerfile, lintCtx()).diagnostics;
+      assert.deepEqual(findings.map((d) => `${d.rule}: ${d.message}`), []);
+      const withVcpu = lintCtx();
+      withVcpu.standard = makeStandard({ settings: { vcpu: r.profile.workers } });
+      assert.deepEqual(lintText(r.dockerfile, withVcpu).diagnostics.map((d) => d.rule), []);
+      assert.ok(!r.notes.some((n) => n.startsWith('Docksmith reports')), r.notes.join('\n'));
+
+      // The expectations written from the standard.
+      const [builder, runtime] = stages(r.dockerfile);
+      if (exp.python) assert.equal((r.dockerfile.match(new RegExp(`^FROM python:${exp.python.replace('.', '\\.')}-slim AS `, 'gm')) ?? []).length, 2);
+      const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(runtime)![1]) as string[];
+      assert.equal(cmd[0], 'gunicorn');
+      if (exp.app) assert.equal(cmd[1], exp.app);
+      const opt = (o: string) => (cmd.includes(o) ? cmd[cmd.indexOf(o) + 1] : undefined);
+      if (exp.worker === 'sync') assert.equal(opt('--worker-class'), undefined);
+      else if (exp.worker) assert.equal(opt('--worker-class'), exp.worker);
+      if (exp.workers !== undefined) assert.equal(opt('--workers'), String(exp.workers));
+      assert.equal(opt('--bind'), `0.0.0.0:${exp.port ?? 8000}`);
+      assert.equal(opt('--timeout'), '120');
+      assert.equal(opt('--graceful-timeout'), '30');
+      assert.ok(runtime.includes(`urlopen('http://localhost:${exp.port ?? 8000}${exp.healthPath ?? '/health'}'`));
+      assert.match(runtime, new RegExp(`^USER ${exp.uid ?? 1000}$`, 'm'));
+      if (exp.locked !== undefined) {
+        const syncs = r.dockerfile.match(/uv sync[^\n]*/g) ?? [];
+        assert.equal(syncs.length, 2);
+        for (const s of syncs) assert.equal(s.includes('--locked'), exp.locked, s);
+        assert.equal(/^COPY pyproject\.toml uv\.lock \.\/$/m.test(builder), exp.locked);
+      }
+      const uv = /ghcr\.io\/astral-sh\/uv:([0-9.]+) /.exec(builder)![1];
+      if (exp.uvVersion) assert.equal(uv, exp.uvVersion);
+      if (exp.uvVersionConstraint) assert.equal(versionSatisfies(exp.uvVersionConstraint, uv), true, `${uv} vs ${exp.uvVersionConstraint}`);
+      if (!exp.uvVersion && !exp.uvVersionConstraint) assert.equal(uv, DEFAULTS.uvVersion);
+      const buildApt = aptPackages(builder);
+      const runtimeApt = aptPackages(runtime);
+      for (const want of exp.buildPackages ?? []) assert.ok(want.split('|').some((w) => buildApt.includes(w)), `builder installs ${want}: ${buildApt}`);
+      for (const want of exp.runtimePackages ?? []) assert.ok(want.split('|').some((w) => runtimeApt.includes(w)), `runtime installs ${want}: ${runtimeApt}`);
+      for (const bad of exp.runtimePackagesNotAllowed ?? []) assert.ok(!runtimeApt.includes(bad), `runtime must not install ${bad}`);
+      if (!exp.runtimePackages?.length) assert.equal(runtimeApt.length, 0, `runtime installs nothing: ${runtimeApt}`);
+      const copied = copiedPaths(builder);
+      for (const want of exp.copies ?? []) {
+        const w = want.replace(/\/+$/, '');
+        assert.ok(copied.some((c) => c === w || c.startsWith(w + '/')), `copies ${want}: ${copied}`);
+      }
+      for (const bad of exp.notCopied ?? []) {
+        const b = bad.replace(/\/+$/, '');
+        assert.ok(!copied.some((c) => c === b || (b !== '.' && c.startsWith(b + '/'))), `must not copy ${bad}: ${copied}`);
+      }
+      for (const note of exp.notes ?? []) assert.ok(r.notes.some((n) => n.includes(note)), `a note mentions "${note}": ${r.notes.join(' | ')}`);
+      // the generated .dockerignore never excludes what the Dockerfile copies
+      const ignore = parseDockerignore(r.dockerignore);
+      for (const c of copied) assert.equal(excludedBy(ignore, c), false, c);
+    });
+  }
+});
+
+describe('scaffold: reading the project', () => {
+  const base = { pyprojectLabel: '/p/pyproject.toml' };
+  const req = (pyproject: string, tree: Record<string, string>, extra: Partial<ScaffoldRequest> = {}): ScaffoldRequest =>
+    ({ ...base, pyprojectText: pyproject, files: memoryFiles({ 'pyproject.toml': pyproject, ...tree }), vcpu: 2, ...extra });
+  const fastapi = (extra = '') => `[project]\nname = "svc"\nversion = "1"\ndependencies = ["fastapi", "gunicorn", "uvicorn"]\n${extra}`;
+  const main = { 'svc/__init__.py': '', 'svc/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n' };
+
+  it('finds packages the way each build backend is configured', () => {
+    const layout = (pyproject: string, tree: Record<string, string>) => findLayout(require('@iarna/toml').parse(pyproject), memoryFiles(tree), 'svc').roots.map((r) => `${r.path}@${r.importRoot}`);
+    assert.deepEqual(layout('[tool.setuptools]\npackages = ["api", "api.v1"]\npackage-dir = { "" = "lib" }\n', { 'lib/api/__init__.py': '' }), ['lib/api@lib']);
+    assert.deepEqual(layout('[tool.setuptools.packages.find]\nwhere = ["src"]\n', { 'src/a/__init__.py': '', 'src/b/__init__.py': '', 'src/a.egg-info/PKG-INFO': '' }), ['src/a@src', 'src/b@src']);
+    assert.deepEqual(layout('[tool.poetry]\npackages = [{ include = "core", from = "src" }]\n', { 'src/core/__init__.py': '' }), ['src/core@src']);
+    assert.deepEqual(layout('[build-system]\nbuild-backend = "uv_build"\n', { 'src/svc/__init__.py': '' }), ['src/svc@src']);
+    assert.deepEqual(layout('[tool.flit.module]\nname = "svc_core"\n', { 'svc_core/__init__.py': '' }), ['svc_core@']);
+    assert.deepEqual(layout('', { 'app.py': 'x', 'tests/__init__.py': '', 'conftest.py': '' }), ['app.py@']);
+    // configured paths that do not exist fall through to discovery
+    assert.deepEqual(layout('[tool.hatch.build.targets.wheel]\npackages = ["src/gone"]\n', { 'svc/__init__.py': '' }), ['svc@']);
+  });
+
+  it('finds module-level app objects only, and factories when there is none', () => {
+    const files = memoryFiles({
+      'svc/__init__.py': 'def create_app():\n    app = Flask(__name__)\n    return app\n',
+      'svc/web.py': 'import flask\napplication: flask.Flask = flask.Flask(__name__)\n',
+      'svc/tests/test_x.py': 'app = FastAPI()\n',
+    });
+    assert.deepEqual(findApps(files, [{ path: 'svc', importRoot: '', isDir: true }]).map((c) => c.target), ['svc.web:application']);
+    const factoryOnly = memoryFiles({ 'svc/__init__.py': 'def create_app():\n    return Flask(__name__)\n' });
+    assert.deepEqual(findApps(factoryOnly, [{ path: 'svc', importRoot: '', isDir: true }]).map((c) => c.target), ['svc:create_app()']);
+  });
+
+  it('pins the uv version [tool.uv] required-version asks for, or says why it cannot', () => {
+    const uvOf = (spec: string) => /astral-sh\/uv:([0-9.]+)/.exec(scaffold(req(fastapi(`[tool.uv]\nrequired-version = "${spec}"\n`), main)).dockerfile)![1];
+    assert.equal(uvOf('>=0.8.4'), DEFAULTS.uvVersion);
+    assert.equal(uvOf('==0.7.2'), '0.7.2');
+    assert.equal(uvOf('>=0.11'), '0.11.0');
+    assert.throws(() => uvOf('<0.5'), /names no version to pin/);
+    assert.throws(() => uvOf('latest please'), /not a version specifier/);
+  });
+
+  it('refuses a configured Python outside requires-python, and follows requires-python otherwise', () => {
+    const py = (extra: string) => /^FROM python:([0-9.]+)-slim/m.exec(scaffold(req(fastapi(extra), main)).dockerfile)![1];
+    assert.equal(py(''), '3.11');
+    assert.equal(py('requires-python = ">=3.13"\n'), '3.13');
+    assert.equal(py('requires-python = ">=3.11"\n[tool.docksmith]\npython = "3.12"\n'), '3.12');
+    assert.throws(() => py('requires-python = ">=3.12"\n[tool.docksmith]\npython = "3.11"\n'), /outside requires-python/);
+  });
+
+  it('says what an existing .dockerignore would break, and keeps its own patterns off what it copies', () => {
+    const r = scaffold(req(fastapi('readme = "README.md"\n'), { ...main, 'README.md': '# svc', '.dockerignore': '# docs\n*.md\n!CHANGELOG.md\n' }));
+    assert.ok(r.notes.some((n) => n.includes('excludes README.md')), r.notes.join('\n'));
+    const built = scaffold(req(fastapi('[tool.hatch.build.targets.wheel]\npackages = ["build"]\n'), { 'build/__init__.py': '', 'build/main.py': 'app = FastAPI()\n' }));
+    assert.ok(/^COPY build\/ \.\/build\/$/m.test(built.dockerfile));
+    assert.ok(!/^build$/m.test(built.dockerignore), 'the generated .dockerignore must not exclude the copied build/ package');
+    assert.equal(excludedBy(parseDockerignore('src\n!src/keep\n'), 'src/keep'), false);
+    assert.equal(excludedBy(parseDockerignore('**/*.egg-info\n'), 'src/x.egg-info'), true);
+  });
+
+  it('copies paths with spaces in JSON form, still lint-clean', () => {
+    const r = scaffold(req(fastapi('readme = "READ ME.md"\n'), { ...main, 'READ ME.md': 'x' }));
+    assert.match(r.dockerfile, /^COPY \["READ ME\.md", "\.\/"\]$/m);
+    assert.deepEqual(lintText(r.dockerfile, { standard: makeStandard({ settings: { vcpu: 2 } }), facts: { hasUvLock: false, dependencies: ['fastapi'] } }).diagnostics.map((d) => d.rule), []);
+  });
+
+  it('renders the uvicorn-worker package\'s worker class, a PYTHONPATH for uninstalled src layouts, and the unknown-vCPU note', () => {
+    const r = scaffold(req('[project]\nname = "svc"\nversion = "1"\ndependencies = ["fastapi", "gunicorn", "uvicorn-worker"]\n', { 'src/svc/__init__.py': '', 'src/svc/main.py': 'app = FastAPI()\n' }, { vcpu: undefined }));
+    assert.match(r.dockerfile, /"--worker-class", "uvicorn_worker\.UvicornWorker"/);
+    assert.match(r.dockerfile, /PYTHONPATH="\/app\/src"/, 'no [build-system]: uv does not install the project, so src/ must be on the path');
+    assert.match(r.dockerfile, /"--workers", "1"/);
+    assert.ok(r.notes.some((n) => n.includes('vCPU is unknown')));
+    assert.ok(!/PYTHONPATH/.test(scaffold(req(fastapi('[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'), main)).dockerfile));
+  });
+
+  it('rejects bad answers and bad configuration with readable messages', () => {
+    assert.throws(() => scaffold(req(fastapi(), main, { vcpu: 0 })), /not a vCPU count/);
+    assert.throws(() => scaffold(req(fastapi(), main, { app: 'svc.main' })), /module:attribute/);
+    assert.throws(() => scaffold(req(fastapi('[tool.docksmith]\napp = 3\n'), main)), /\[tool\.docksmith\] app = 3/);
+    assert.throws(() => scaffold(req(fastapi(), { 'README.md': 'no code' })), (e: unknown) => e instanceof ScaffoldError && e.code === 'no-code');
+    assert.throws(() => scaffold(req('[tool.black]\nline-length = 100\n', main)), /no \[project\] table/);
+    assert.throws(() => scaffold(req('\u0000\u0001binary', main)), (e: unknown) => e instanceof ScaffoldError && e.code === 'malformed-toml');
+  });
+});
