@@ -2,9 +2,11 @@
 # Real-editor tests (npm run test:editor):
 #   1) the mocha suite test/editor/suite inside code-server's Node extension host (real vscode API,
 #      real language client + server),
-#   2) UI checks through the workbench in headless Chromium (Problems panel, quick fix, hover).
+#   2) UI checks through the workbench in headless Chromium: ui-e2e.js (Problems panel, quick fix,
+#      hover), ui-grammar.js (pragma highlighting, token inspector), ui-scaffold.js (the Create
+#      Dockerfile command from the palette, the existing-Dockerfile diff and Cancel).
 # Installs code-server 4.100.3 + playwright-core into .editor-test/ when missing, builds, runs
-# both, kills every code-server process group it started, prints "N passed, N failed" (total)
+# them all, kills every code-server process group it started, prints "N passed, N failed" (total)
 # last and exits non-zero if anything failed or did not run.
 # Env: SKIP_BUILD=1, EXT_DIR=<other extension folder>, TEST_TIMEOUT_MS, DOCKSMITH_TEST_GREP, KEEP_TMP=1.
 set -uo pipefail
@@ -70,6 +72,7 @@ run_step() {
 run_step extension-host node test/editor/run-ext-tests.js "$EXT"
 run_step ui-e2e node test/editor/ui-e2e.js "$EXT"
 run_step ui-grammar node test/editor/ui-grammar.js "$EXT"
+run_step ui-scaffold node test/editor/ui-scaffold.js "$EXT"
 kill_groups_in "$EDITOR_TEST_PIDS"
 echo "== editor tests took $((SECONDS-t_all))s; screenshots in .editor-test/shots/"
 echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"

@@ -216,7 +216,10 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   if (!resolved.has('gunicorn')) notes.push('gunicorn is neither in [project].dependencies nor in uv.lock, but the image runs it: add it (`uv add gunicorn`).');
   if (asgi && !resolved.has('uvicorn') && !resolved.has('uvicorn-worker')) notes.push(`The ${workerClass} worker comes from uvicorn, which is not in [project].dependencies: add it (\`uv add uvicorn\`).`);
   const native = nativeDepsFor(runtimeReqs);
-  for (const d of native.deps) notes.push(`${d.why} The builder installs ${d.build.join(', ') || 'nothing extra'}; the runtime ${d.runtime.length ? `installs ${d.runtime.join(', ')}` : 'needs nothing extra'}.`);
+  for (const d of native.deps) {
+    const build = d.build.length ? `The builder installs ${d.build.join(', ')}` : 'The builder\'s gcc is all it needs to compile';
+    notes.push(`${d.why} ${build}; the runtime ${d.runtime.length ? `installs ${d.runtime.join(', ')}` : 'needs nothing extra'}.`);
+  }
 
   // vCPU: the answer, else the configuration, else one worker (said so).
   if (req.vcpu !== undefined && !validVcpu(req.vcpu)) throw new ScaffoldError(`vcpu ${JSON.stringify(req.vcpu)} is not a vCPU count (0.25 to 192).`, 'bad-argument');
