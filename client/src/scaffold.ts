@@ -34,6 +34,9 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
   async function run(target?: vscode.Uri | string): Promise<ScaffoldOutcome> {
     const pyproject = await pickPyproject(target);
     if (!pyproject) return { status: 'cancelled', files: [], notes: [] };
+    // the server reads pyproject.toml from disk: unsaved edits would be ignored
+    const openPyproject = vscode.workspace.textDocuments.find((d) => d.uri.toString() === pyproject.toString());
+    if (openPyproject?.isDirty && !await openPyproject.save()) throw new Error('pyproject.toml has unsaved changes that could not be saved.');
     const info = await exec<ProjectInfo>('docksmith.projectInfo', { pyproject: pyproject.toString() });
     const vcpu = await pickVcpu(info);
     if (vcpu === undefined) return { status: 'cancelled', files: [], notes: [] };
@@ -84,8 +87,10 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
       await vscode.workspace.fs.writeFile(dockerfile, Buffer.from(result.dockerfile, 'utf8'));
     }
     files.push(target.fsPath);
+    // A new Dockerfile gets a .dockerignore when there is none; "Save as" keeps the user's Dockerfile
+    // (and its build context) in charge, so it writes only the proposal.
     const ignore = vscode.Uri.joinPath(dir, '.dockerignore');
-    if (await readText(ignore) === undefined) {
+    if (status !== 'saved-as' && await readText(ignore) === undefined) {
       await vscode.workspace.fs.writeFile(ignore, Buffer.from(result.dockerignore, 'utf8'));
       files.push(ignore.fsPath);
     }
@@ -131,11 +136,16 @@ function normalize(text: string): string {
   return text.replace(/\r\n/g, '\n').trimEnd();
 }
 
+/** The file's text; undefined only when it does not exist (any other error is thrown, so nothing is overwritten blindly). */
 async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open) return open.getText();
   try {
     return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return undefined;
+    if ((err as { code?: string }).code === 'ENOENT') return undefined;
+    throw err;
   }
 }
 
@@ -195,7 +205,13 @@ async function pickVcpu(info: ProjectInfo): Promise<number | undefined> {
   if (pre) qp.activeItems = [pre];
   return new Promise((resolve) => {
     let done = false;
-    qp.onDidAccept(() => { done = true; resolve(qp.selectedItems[0]?.value ?? qp.activeItems[0]?.value); qp.hide(); });
+    qp.onDidAccept(() => {
+      // a typed count that is not a listed size (0.5, 3) is accepted as typed
+      const typed = Number(qp.value.trim().replace(/\s*vcpu$/i, ''));
+      const picked = qp.selectedItems[0]?.value ?? qp.activeItems[0]?.value ?? (qp.value.trim() && typed >= 0.25 && typed <= 192 ? typed : undefined);
+      if (picked === undefined) { void vscode.window.showWarningMessage('Docksmith: pick a size or type a vCPU count (0.25 to 192).'); return; }
+      done = true; resolve(picked); qp.hide();
+    });
     qp.onDidHide(() => { if (!done) resolve(undefined); qp.dispose(); });
     qp.show();
   });

@@ -33,9 +33,14 @@ export function diskFiles(root: string): ProjectFiles {
       try { entries = fs.readdirSync(abs, { withFileTypes: true }); } catch { return undefined; }
       const out: string[] = [];
       for (const e of entries.slice(0, MAX_ENTRIES)) {
-        let isDir = e.isDirectory();
-        if (e.isSymbolicLink()) { try { isDir = fs.statSync(path.join(abs, e.name)).isDirectory(); } catch { continue; } }
-        out.push(isDir ? e.name + '/' : e.name);
+        // Symlinked directories are not followed: loops, and links out of the build context (which
+        // Docker copies as dangling links), would only produce wrong candidates and slow scans.
+        if (e.isSymbolicLink()) {
+          try { if (!fs.statSync(path.join(abs, e.name)).isFile()) continue; } catch { continue; }
+          out.push(e.name);
+          continue;
+        }
+        out.push(e.isDirectory() ? e.name + '/' : e.name);
       }
       return out;
     },

@@ -59,7 +59,9 @@ function patternRegExp(pattern: string): RegExp {
     else if (c === '[') {
       const close = pattern.indexOf(']', i + 1);
       if (close < 0) { re += '\\['; continue; }
-      re += '[' + pattern.slice(i + 1, close).replace(/^\^/, '\\^').replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
+      // Go's filepath.Match (Docker's matcher) negates a class with ^ only; ! is a literal
+      const body = pattern.slice(i + 1, close);
+      re += '[' + (body.startsWith('^') ? '^' + body.slice(1).replace(/[\\\]^]/g, '\\$&') : body.replace(/[\\\]^]/g, '\\$&')) + ']';
       i = close;
     } else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }

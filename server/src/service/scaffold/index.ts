@@ -7,7 +7,7 @@ import * as TOML from '@iarna/toml';
 import { normalizeName, readPyproject } from '../config';
 import { lintText } from '../linter';
 import { RULE_NAMES } from '../rules';
-import { ASGI_FRAMEWORKS, DEFAULTS, StandardInput, WORKER_CLASS, makeStandard, pythonForRequiresDetailed, pythonMinorsAllowed, specifierVersions, versionSatisfies, workersFor } from '../standard';
+import { ASGI_FRAMEWORKS, DEFAULTS, SUPPORTED_PYTHON, StandardInput, WORKER_CLASS, makeStandard, pythonForRequiresDetailed, pythonMinorsAllowed, specifierVersions, versionSatisfies, workersFor } from '../standard';
 import { Sourced } from '../types';
 import { AppCandidate, AppKind, findApps, isAppTarget } from './apps';
 import { excludedBy, parseDockerignore, renderDockerignore } from './dockerignore';
@@ -103,7 +103,8 @@ function parse(req: ScaffoldRequest): Parsed {
     }
     configuredApp = cfg.app.trim();
   }
-  const name = typeof project.name === 'string' && project.name.trim() ? project.name.trim() : 'service';
+  // The name lands in a comment line of the Dockerfile: no line breaks or control characters.
+  const name = typeof project.name === 'string' && project.name.trim() ? project.name.trim().replace(/[\u0000-\u001f\u007f]+/g, ' ') : 'service';
   return { data, project, name, input: info.input, configProblems: info.problems.map((p) => p.message), configuredApp };
 }
 
@@ -122,6 +123,9 @@ function choosePython(req: ScaffoldRequest, p: Parsed, notes: string[]): string 
   const requires = typeof p.project['requires-python'] === 'string' ? String(p.project['requires-python']) : undefined;
   const configured = p.input.python ?? req.settings?.python;
   const from = p.input.python ? `[tool.docksmith] python` : 'the docksmith.python setting';
+  if (configured && !SUPPORTED_PYTHON.includes(configured)) {
+    throw new ScaffoldError(`${from} = "${configured}" is not a Python with a python:<minor>-slim image (${SUPPORTED_PYTHON.join(', ')}).`, 'python');
+  }
   if (requires) {
     const derived = pythonForRequiresDetailed(requires);
     if (derived && typeof derived === 'object') throw new ScaffoldError(`${req.pyprojectLabel}: ${derived.error}: there is no python:<minor>-slim image to build on. Widen requires-python.`, 'python');
@@ -180,6 +184,42 @@ function chooseApp(req: ScaffoldRequest, p: Parsed, roots: CodeRoot[], notes: st
 }
 
 /** Normalised names of the packages a uv.lock pins. */
+function uvSourcesOf(data: Table): unknown {
+  return obj(obj(data.tool)?.uv)?.sources;
+}
+
+/**
+ * Names uv.lock resolves for the project's runtime: the project's `dependencies` and theirs,
+ * transitively (extras followed; dev-dependencies not). Empty when the lock cannot be read.
+ */
+function lockedRuntimeClosure(lock: string, project: string): string[] {
+  if (!lock) return [];
+  let packages: Table[];
+  try { packages = ((TOML.parse(lock) as Table).package as Table[] | undefined) ?? []; } catch { return []; }
+  if (!Array.isArray(packages)) return [];
+  type Dep = { name: string; extras: string[] };
+  const deps = (v: unknown): Dep[] => (Array.isArray(v) ? v.map((d) => obj(d)).filter((d): d is Table => !!d && typeof d.name === 'string')
+    .map((d) => ({ name: normalizeName(String(d.name)), extras: strings(d.extra) })) : []);
+  const byName = new Map<string, Table>();
+  for (const pkg of packages) if (obj(pkg) && typeof pkg.name === 'string') byName.set(normalizeName(pkg.name), pkg);
+  const root = byName.get(normalizeName(project));
+  if (!root) return [];
+  const seen = new Set<string>();
+  const queue: Dep[] = deps(root.dependencies);
+  while (queue.length) {
+    const d = queue.pop()!;
+    const key = `${d.name}[${d.extras.join(',')}]`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const pkg = byName.get(d.name);
+    if (!pkg) continue;
+    queue.push(...deps(pkg.dependencies));
+    const optional = obj(pkg['optional-dependencies']);
+    for (const e of d.extras) queue.push(...deps(optional?.[e]));
+  }
+  return [...new Set([...seen].map((k) => k.slice(0, k.indexOf('['))))];
+}
+
 function lockedPackages(lock: string): string[] {
   const out: string[] = [];
   for (const m of lock.matchAll(/^\[\[package\]\]\s*\r?\nname\s*=\s*"([^"]+)"/gm)) out.push(normalizeName(m[1]));
@@ -208,14 +248,16 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   const all = new Set(runtime);
   for (const v of Object.values(obj(p.project['optional-dependencies']) ?? {})) strings(v).forEach((d) => all.add(normalizeName(d)));
   for (const v of Object.values(obj(p.data['dependency-groups']) ?? {})) strings(v).forEach((d) => all.add(normalizeName(d)));
-  const asgi = app.kind ? ASGI_KINDS.includes(app.kind) : ASGI_FRAMEWORKS.some((f) => runtime.has(f));
+  // A factory or a typed-in target says nothing about the framework: the dependencies do.
+  const asgi = app.kind && app.kind !== 'factory' ? ASGI_KINDS.includes(app.kind) : ASGI_FRAMEWORKS.some((f) => runtime.has(f));
   const workerClass = asgi ? (runtime.has('uvicorn-worker') ? 'uvicorn_worker.UvicornWorker' : WORKER_CLASS) : undefined;
   // What the image will have: the direct dependencies, and what uv.lock resolved (fastapi[standard] brings uvicorn).
   const resolved = new Set([...runtime, ...lockedPackages(req.files.read('uv.lock') ?? '')]);
   if (runtimeReqs.some((r) => /^\s*fastapi\s*\[[^\]]*\b(standard|all)\b/i.test(r))) resolved.add('uvicorn');
   if (!resolved.has('gunicorn')) notes.push('gunicorn is neither in [project].dependencies nor in uv.lock, but the image runs it: add it (`uv add gunicorn`).');
   if (asgi && !resolved.has('uvicorn') && !resolved.has('uvicorn-worker')) notes.push(`The ${workerClass} worker comes from uvicorn, which is not in [project].dependencies: add it (\`uv add uvicorn\`).`);
-  const native = nativeDepsFor(runtimeReqs);
+  // Native packages among what the image installs: the direct dependencies and, with a lock, everything they pull in.
+  const native = nativeDepsFor([...runtimeReqs, ...lockedRuntimeClosure(req.files.read('uv.lock') ?? '', p.name)]);
   for (const d of native.deps) {
     const build = d.build.length ? `The builder installs ${d.build.join(', ')}` : 'The builder\'s gcc is all it needs to compile';
     notes.push(`${d.why} ${build}; the runtime ${d.runtime.length ? `installs ${d.runtime.join(', ')}` : 'needs nothing extra'}.`);
@@ -233,11 +275,23 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   }
 
   // What the project install needs in the build context.
-  const meta = metadataFiles(p.project, req.files);
+  const meta = metadataFiles(p.data, req.files);
   for (const m of meta.missing) notes.push(`pyproject.toml names ${m}, which does not exist: the build backend will refuse to build until it does.`);
   const copies = [...meta.found.map((f) => ({ path: f, isDir: false })), ...layout.roots.map((r) => ({ path: r.path, isDir: r.isDir }))];
-  const isDjango = app.kind === 'django' || (!app.kind && all.has('django'));
-  if (isDjango && exists(req.files, 'manage.py') === 'file') copies.push({ path: 'manage.py', isDir: false });
+  // Web frameworks read more than the package at run time: Django its apps, both their templates and static files.
+  const isDjango = app.kind === 'django' || (app.kind !== 'fastapi' && runtime.has('django'));
+  const isFlask = app.kind === 'flask' || (app.kind !== 'fastapi' && runtime.has('flask'));
+  const copied = new Set(copies.map((c) => c.path));
+  const addCopy = (c: { path: string; isDir: boolean }) => { if (!copied.has(c.path) && ![...copied].some((x) => c.path.startsWith(x + '/'))) { copied.add(c.path); copies.push(c); } };
+  if (isDjango) {
+    if (exists(req.files, 'manage.py') === 'file') addCopy({ path: 'manage.py', isDir: false });
+    for (const r of findLayout({}, req.files, '\u0000').roots) if (r.isDir && r.importRoot === '') addCopy(r);
+  }
+  if (isDjango || isFlask) for (const d of ['templates', 'static', 'locale']) if (exists(req.files, d) === 'dir') addCopy({ path: d, isDir: true });
+  for (const [dep, src] of Object.entries(obj(uvSourcesOf(p.data)) ?? {})) {
+    const local = obj(src)?.path ?? obj(src)?.workspace;
+    if (local !== undefined) notes.push(`[tool.uv.sources] ${dep} is a local ${obj(src)?.path ? `path (${String(local)})` : 'workspace member'}: copy it into the builder before the first \`uv sync\`, or the build fails.`);
+  }
   const uvSettings = obj(obj(p.data.tool)?.uv);
   const installed = uvSettings?.package === true || (uvSettings?.package !== false && !!obj(p.data['build-system']));
   const pythonPath = installed ? [] : [...new Set(layout.roots.map((r) => r.importRoot).filter(Boolean))].map((d) => `/app/${d}`);

@@ -114,8 +114,13 @@ export function findLayout(data: Table, files: ProjectFiles, projectName: string
   const named = found([`src/${mod}`, mod, `src/${mod}.py`, `${mod}.py`], 'the project name');
   if (named) return named;
   if (exists(files, 'src') === 'dir') {
-    const roots = packagesIn(files, 'src', true);
+    const inSrc = files.list('src') ?? [];
+    // `src/__init__.py` (the standard's own `src.main:app`): src is the package
+    if (inSrc.includes('__init__.py')) return { roots: [{ path: 'src', importRoot: '', isDir: true }], from: 'the src package' };
+    const roots = packagesIn(files, 'src', false);
     if (roots.length) return { roots, from: 'the src/ layout' };
+    // loose modules: copy the folder whole, so that a module added later is in the image too
+    if (packagesIn(files, 'src', true).length) return { roots: [{ path: 'src', importRoot: 'src', isDir: true }], from: 'the modules in src/' };
   }
   const flat = packagesIn(files, '', false);
   if (flat.length) return { roots: flat, from: 'the packages in the project folder' };
@@ -123,14 +128,23 @@ export function findLayout(data: Table, files: ProjectFiles, projectName: string
   return { roots: modules, from: 'the modules in the project folder' };
 }
 
-/** Files named by [project] that a build backend reads: readme, license file(s). Globs resolve against the tree. */
-export function metadataFiles(project: Table, files: ProjectFiles): { found: string[]; missing: string[] } {
+/** Files pyproject.toml names that a build backend reads: readme, license file(s), dynamic metadata files. Globs resolve against the tree. */
+export function metadataFiles(data: Table, files: ProjectFiles): { found: string[]; missing: string[] } {
+  const project = obj(data.project) ?? {};
   const wanted: string[] = [];
   const readme = project.readme;
   if (typeof readme === 'string') wanted.push(readme);
   else if (typeof obj(readme)?.file === 'string') wanted.push(String(obj(readme)!.file));
   const license = obj(project.license);
   if (typeof license?.file === 'string') wanted.push(String(license.file));
+  // files the backend reads for dynamic metadata
+  const tool = obj(data.tool);
+  for (const field of Object.values(obj(obj(obj(tool?.setuptools)?.dynamic)) ?? {})) {
+    const f = obj(field)?.file;
+    wanted.push(...(typeof f === 'string' ? [f] : strings(f)));
+  }
+  const hatchVersion = obj(obj(tool?.hatch)?.version)?.path;
+  if (typeof hatchVersion === 'string') wanted.push(hatchVersion);
   const found: string[] = [];
   const missing: string[] = [];
   for (const w of wanted) (exists(files, w) === 'file' ? found : missing).push(w.replace(/^\.\//, ''));
