@@ -5,6 +5,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, ResponseError } from 'vscode-languageclient/node';
+import { isAppTarget } from '../../server/src/service/scaffold/apps';
 
 export const CREATE_COMMAND = 'docksmith.createDockerfile';
 const PROPOSAL_SCHEME = 'docksmith-proposal';
@@ -229,7 +230,7 @@ async function pickApp(candidates: AppCandidate[]): Promise<string | null> {
   const typed = await vscode.window.showInputBox({
     title: 'Docksmith: which app does gunicorn serve?', prompt: 'No FastAPI(…), Flask(…) or Django application found. Give it as module:attribute.',
     placeHolder: 'my_service.main:app', ignoreFocusOut: true,
-    validateInput: (v) => (/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(\(\))?$/.test(v.trim()) ? undefined : 'Expected module:attribute, e.g. my_service.main:app'),
+    validateInput: (v) => (isAppTarget(v.trim()) ? undefined : 'Expected module:attribute, e.g. my_service.main:app'),
   });
   return typed?.trim() || null;
 }

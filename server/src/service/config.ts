@@ -161,6 +161,12 @@ export function taskDefinitionVcpu(text: string): number | undefined {
   return /^\d+$/.test(cpu.trim()) ? parseInt(cpu, 10) / 1024 : undefined;
 }
 
-function obj(v: unknown): Record<string, unknown> | undefined {
+/** A TOML table (not an array), or undefined. */
+export function obj(v: unknown): Record<string, unknown> | undefined {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** The strings of a TOML array (anything else: none). */
+export function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }

@@ -4,15 +4,15 @@
 // about the result is a note.
 
 import * as TOML from '@iarna/toml';
-import { normalizeName, readPyproject } from '../config';
+import { normalizeName, obj, readPyproject, strings } from '../config';
 import { lintText } from '../linter';
 import { RULE_NAMES } from '../rules';
 import { ASGI_FRAMEWORKS, DEFAULTS, SUPPORTED_PYTHON, StandardInput, WORKER_CLASS, makeStandard, pythonForRequiresDetailed, pythonMinorsAllowed, specifierVersions, versionSatisfies, workersFor } from '../standard';
-import { Sourced } from '../types';
+import { Sourced, Standard } from '../types';
 import { AppCandidate, AppKind, findApps, isAppTarget } from './apps';
 import { excludedBy, parseDockerignore, renderDockerignore } from './dockerignore';
 import { ProjectFiles, exists } from './files';
-import { CodeRoot, findLayout, metadataFiles } from './layout';
+import { CodeRoot, findLayout, metadataFiles, packagesIn } from './layout';
 import { nativeDepsFor } from './native-deps';
 import { ProjectProfile, renderDockerfile } from './render';
 
@@ -64,8 +64,6 @@ export interface ScaffoldResult {
 }
 
 type Table = Record<string, unknown>;
-const obj = (v: unknown): Table | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Table) : undefined);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 const ASGI_KINDS: AppKind[] = ['fastapi', 'starlette', 'quart'];
 
@@ -108,15 +106,17 @@ function parse(req: ScaffoldRequest): Parsed {
   return { data, project, name, input: info.input, configProblems: info.problems.map((p) => p.message), configuredApp };
 }
 
-function configuredVcpu(req: ScaffoldRequest, p: Parsed): Sourced<number> | undefined {
-  return makeStandard({ pyproject: p.input, settings: req.settings, taskDefinitionVcpu: req.taskDefinitionVcpu, pyprojectLabel: `[tool.docksmith] in ${req.pyprojectLabel}` }).vcpu;
+/** The standard as the editor would merge it for a Dockerfile beside this pyproject.toml. */
+function standardFor(req: ScaffoldRequest, p: Parsed): Standard {
+  const requiresPython = typeof p.project['requires-python'] === 'string' ? String(p.project['requires-python']) : undefined;
+  return makeStandard({ pyproject: p.input, settings: req.settings, taskDefinitionVcpu: req.taskDefinitionVcpu, requiresPython, pyprojectLabel: `[tool.docksmith] in ${req.pyprojectLabel}` });
 }
 
 /** Read what the front end asks about: configured vCPU, configured app, app candidates. */
 export function inspectProject(req: ScaffoldRequest): ProjectInfo {
   const p = parse(req);
   const layout = findLayout(p.data, req.files, p.name);
-  return { name: p.name, vcpu: configuredVcpu(req, p), app: p.configuredApp, candidates: p.configuredApp ? [] : findApps(req.files, layout.roots) };
+  return { name: p.name, vcpu: standardFor(req, p).vcpu, app: p.configuredApp, candidates: p.configuredApp ? [] : findApps(req.files, layout.roots) };
 }
 
 function choosePython(req: ScaffoldRequest, p: Parsed, notes: string[]): string {
@@ -183,7 +183,6 @@ function chooseApp(req: ScaffoldRequest, p: Parsed, roots: CodeRoot[], notes: st
     : `No FastAPI(…), Flask(…) or Django WSGI application found in ${where}: give the app as "module:attribute", or set [tool.docksmith] app.`, 'needs-app', { candidates });
 }
 
-/** Normalised names of the packages a uv.lock pins. */
 function uvSourcesOf(data: Table): unknown {
   return obj(obj(data.tool)?.uv)?.sources;
 }
@@ -220,6 +219,7 @@ function lockedRuntimeClosure(lock: string, project: string): string[] {
   return [...new Set([...seen].map((k) => k.slice(0, k.indexOf('['))))];
 }
 
+/** Normalised names of the packages a uv.lock pins. */
 function lockedPackages(lock: string): string[] {
   const out: string[] = [];
   for (const m of lock.matchAll(/^\[\[package\]\]\s*\r?\nname\s*=\s*"([^"]+)"/gm)) out.push(normalizeName(m[1]));
@@ -252,12 +252,13 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   const asgi = app.kind && app.kind !== 'factory' ? ASGI_KINDS.includes(app.kind) : ASGI_FRAMEWORKS.some((f) => runtime.has(f));
   const workerClass = asgi ? (runtime.has('uvicorn-worker') ? 'uvicorn_worker.UvicornWorker' : WORKER_CLASS) : undefined;
   // What the image will have: the direct dependencies, and what uv.lock resolved (fastapi[standard] brings uvicorn).
-  const resolved = new Set([...runtime, ...lockedPackages(req.files.read('uv.lock') ?? '')]);
+  const lock = req.files.read('uv.lock') ?? '';
+  const resolved = new Set([...runtime, ...lockedPackages(lock)]);
   if (runtimeReqs.some((r) => /^\s*fastapi\s*\[[^\]]*\b(standard|all)\b/i.test(r))) resolved.add('uvicorn');
   if (!resolved.has('gunicorn')) notes.push('gunicorn is neither in [project].dependencies nor in uv.lock, but the image runs it: add it (`uv add gunicorn`).');
   if (asgi && !resolved.has('uvicorn') && !resolved.has('uvicorn-worker')) notes.push(`The ${workerClass} worker comes from uvicorn, which is not in [project].dependencies: add it (\`uv add uvicorn\`).`);
   // Native packages among what the image installs: the direct dependencies and, with a lock, everything they pull in.
-  const native = nativeDepsFor([...runtimeReqs, ...lockedRuntimeClosure(req.files.read('uv.lock') ?? '', p.name)]);
+  const native = nativeDepsFor([...runtimeReqs, ...lockedRuntimeClosure(lock, p.name)]);
   for (const d of native.deps) {
     const build = d.build.length ? `The builder installs ${d.build.join(', ')}` : 'The builder\'s gcc is all it needs to compile';
     notes.push(`${d.why} ${build}; the runtime ${d.runtime.length ? `installs ${d.runtime.join(', ')}` : 'needs nothing extra'}.`);
@@ -265,7 +266,8 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
 
   // vCPU: the answer, else the configuration, else one worker (said so).
   if (req.vcpu !== undefined && !validVcpu(req.vcpu)) throw new ScaffoldError(`vcpu ${JSON.stringify(req.vcpu)} is not a vCPU count (0.25 to 192).`, 'bad-argument');
-  const configured = configuredVcpu(req, p);
+  const std = standardFor(req, p);
+  const configured = std.vcpu;
   let vcpu = req.vcpu ?? configured?.value;
   if (vcpu === undefined) {
     vcpu = 1;
@@ -285,7 +287,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   const addCopy = (c: { path: string; isDir: boolean }) => { if (!copied.has(c.path) && ![...copied].some((x) => c.path.startsWith(x + '/'))) { copied.add(c.path); copies.push(c); } };
   if (isDjango) {
     if (exists(req.files, 'manage.py') === 'file') addCopy({ path: 'manage.py', isDir: false });
-    for (const r of findLayout({}, req.files, '\u0000').roots) if (r.isDir && r.importRoot === '') addCopy(r);
+    for (const r of packagesIn(req.files, '', false)) addCopy(r);
   }
   if (isDjango || isFlask) for (const d of ['templates', 'static', 'locale']) if (exists(req.files, d) === 'dir') addCopy({ path: d, isDir: true });
   for (const [dep, src] of Object.entries(obj(uvSourcesOf(p.data)) ?? {})) {
@@ -301,7 +303,6 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     notes.push('The version comes from git (dynamic = ["version"] with a VCS plugin), and .git is not in the build context: pass the version in, e.g. `ENV SETUPTOOLS_SCM_PRETEND_VERSION=…` in the builder or a build argument.');
   }
 
-  const std = makeStandard({ pyproject: p.input, settings: req.settings });
   const profile: ProjectProfile = {
     name: p.name, python, uvVersion, locked: exists(req.files, 'uv.lock') === 'file', app: app.target, workerClass,
     workers: workersFor(vcpu), port: std.port.value, healthPath: std.healthPath.value, uid: std.uid.value,
@@ -319,10 +320,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   const result: ScaffoldResult = { dockerfile: renderDockerfile(profile), dockerignore: renderDockerignore(copiedPaths), notes, profile };
 
   // The scaffold's promise: no Docksmith findings in the editor it opens in.
-  const ctx = {
-    standard: makeStandard({ pyproject: p.input, settings: req.settings, taskDefinitionVcpu: req.taskDefinitionVcpu, requiresPython: typeof p.project['requires-python'] === 'string' ? String(p.project['requires-python']) : undefined }),
-    facts: { hasUvLock: profile.locked, dependencies: [...all] },
-  };
+  const ctx = { standard: std, facts: { hasUvLock: profile.locked, dependencies: [...all] } };
   for (const d of lintText(result.dockerfile, ctx).diagnostics) notes.push(`Docksmith reports on the result (line ${d.range.start.line + 1}, ${d.rule}): ${d.message}`);
   return result;
 }

@@ -1,6 +1,7 @@
 // Where a project's importable code lives and which files its build backend needs: read from the
 // build backend's configuration, else found the way the backends' own auto-discovery finds it.
 
+import { obj, strings } from '../config';
 import { ProjectFiles, SKIP_DIRS, exists, joinPath } from './files';
 
 /** A top-level package directory or single module, with the directory it is imported from. */
@@ -19,8 +20,6 @@ export interface Layout {
 }
 
 type Table = Record<string, unknown>;
-const obj = (v: unknown): Table | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Table) : undefined);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 /** Import name of a distribution name ('orders-api' → 'orders_api'). */
 export function moduleName(project: string): string {
@@ -38,7 +37,7 @@ function root(files: ProjectFiles, rel: string): CodeRoot | undefined {
 const NOT_CODE = /^(tests?|testing|docs?|examples?|scripts?|benchmarks?|tools|notebooks?|migrations|alembic|site|static|templates)$/;
 
 /** Packages (directories with __init__.py) and, when asked, modules directly in `dir`. */
-function packagesIn(files: ProjectFiles, dir: string, modules: boolean): CodeRoot[] {
+export function packagesIn(files: ProjectFiles, dir: string, modules: boolean): CodeRoot[] {
   const out: CodeRoot[] = [];
   for (const n of (files.list(dir) ?? []).sort()) {
     if (n.endsWith('/')) {
