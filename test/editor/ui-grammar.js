@@ -16,9 +16,9 @@
 const fs = require('fs');
 const path = require('path');
 const h = require('./code-server');
+const { uiSession } = require('./ui-session');
 
 const devPath = path.resolve(process.argv[2] || h.REPO);
-const SHOTS = path.resolve(process.env.SHOTS_DIR || path.join(h.EDITOR_DIR, 'shots'));
 const DOCKERFILE = [
   '# syntax=docker/dockerfile:1',
   '# docksmith global ignore=use-uv',
@@ -35,29 +35,9 @@ const PLAIN_LINE = '# an ordinary comment that mentions docksmith ignore=exec-fo
 const CAPITAL_LINE = '# Docksmith ignore=healthcheck';
 const CHECKS = ['pragma tokens coloured apart from the comment', 'other comments stay plain',
   'inspector: rule name scopes', 'inspector: docksmith keyword scopes', 'inspector: global modifier scopes'];
-const norm = (s) => (s || '').replace(/\u00a0/g, ' ');
-const t0 = Date.now();
-const lap = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(2)}s] ${m}`);
-let passed = 0; let failed = 0;
+const ui = uiSession({ label: 'ui-grammar', checks: CHECKS, shotPrefix: 'grammar-', runDirPrefix: 'docksmith-grammar-' });
+const { lap, shot, check, norm } = ui;
 let page;
-let server; let browser; // module level so the timeout/fatal paths can clean up
-async function emergencyStop() {
-  try { if (browser) await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 3000))]); } catch { /* closing anyway */ }
-  try { if (server) process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ }
-}
-
-async function shot(name, opts = {}) {
-  if (!page) return;
-  try { await page.screenshot({ path: path.join(SHOTS, `grammar-${name}.png`), ...opts }); } catch (e) { lap(`  (screenshot ${name} failed: ${e.message})`); }
-}
-
-async function check(name, fn) {
-  try { await fn(); passed++; lap(`PASS ${name}`); }
-  catch (e) {
-    failed++; lap(`FAIL ${name}: ${e.message.split('\n')[0]}`);
-    await shot(`fail-${name.replace(/[^a-z0-9]+/gi, '-')}`);
-  }
-}
 
 /** The rendered tokens of the editor line whose text is `line`: [{ text, cls, color }], or null. */
 const lineTokens = (line) => page.evaluate((want) => {
@@ -111,125 +91,89 @@ function assertScopes(text, want, word) {
   if (text.indexOf(want[0]) > text.indexOf('comment.line.number-sign.dockerfile')) throw new Error(`"${want[0]}" is not inside the comment scope: ${text.replace(/\s+/g, ' ')}`);
 }
 
-async function main() {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  for (const f of fs.readdirSync(SHOTS)) if (f.startsWith('grammar-')) fs.rmSync(path.join(SHOTS, f));
-  const runDir = h.makeRunDir('docksmith-grammar-');
+async function setup(runDir) {
   const ws = path.join(runDir, 'workspace');
   fs.mkdirSync(ws, { recursive: true });
   fs.writeFileSync(path.join(ws, 'Dockerfile'), DOCKERFILE);
-  try {
-    server = await h.startCodeServer({ runDir, userSettings: {
-      // the checks compare colours within the active theme (code-server's default), none is hard-coded
-      'editor.minimap.enabled': false, 'workbench.editor.enablePreview': false, 'editor.hover.enabled': false,
-    } });
-    lap(`code-server up on ${server.host}; workspace: ${ws}`);
-    browser = await h.launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => console.log('  [page error]', e.message.slice(0, 200)));
-    await page.goto(h.workbenchUrl(server.host, ws, { devPath }));
-    await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
-    await page.waitForSelector('.explorer-folders-view .monaco-list-row[aria-label*="Dockerfile"]', { timeout: 60000 });
-    lap('workbench up, explorer shows Dockerfile');
-
-    await page.keyboard.press('Control+P');
-    await page.waitForFunction(() => !!document.activeElement?.closest('.quick-input-widget'));
-    await page.keyboard.type('Dockerfile');
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 15000 });
-    await page.keyboard.press('Enter');
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
-    await page.waitForFunction(() => /docksmith/.test(document.querySelector('.editor-instance .monaco-editor .view-lines')?.textContent || ''), null, { timeout: 15000 });
-    lap('Dockerfile open in the editor');
-  } catch (e) {
-    lap(`FATAL setup: ${e.message.split('\n')[0]}`);
-    await shot('fail-setup');
-    failed = CHECKS.length;
-  }
-
-  if (!failed) {
-    await check(CHECKS[0], async () => {
-      // tokenization (and the injection, once the extension's contributions are read) is asynchronous
-      let tokens = null;
-      for (let i = 0; i < 100; i++) {
-        tokens = await lineTokens(PRAGMA_LINE);
-        if (tokens && tokens.some((t) => t.text === 'exec-form')) break;
-        await page.waitForTimeout(200);
-      }
-      if (!tokens) throw new Error('pragma line not rendered');
-      lap(`  ${show(tokens)}`);
-      const by = (w) => tokens.find((t) => t.text === w);
-      const hash = tokens.find((t) => t.text.startsWith('#'));
-      for (const w of ['exec-form', 'gunicorn-timeouts', 'docksmith', 'ignore']) if (!by(w)) throw new Error(`"${w}" is not a token of its own: ${show(tokens)}`);
-      const commentColor = hash.color;
-      for (const w of ['exec-form', 'gunicorn-timeouts', 'docksmith']) {
-        if (by(w).color === commentColor) throw new Error(`"${w}" has the comment colour ${commentColor}: ${show(tokens)}`);
-      }
-      if (by('docksmith').color === by('exec-form').color) throw new Error('keyword and rule names share a colour');
-      const global = await lineTokens(GLOBAL_LINE);
-      lap(`  ${show(global || [])}`);
-      const g = (w) => (global || []).find((t) => t.text === w);
-      if (!g('global') || !g('use-uv') || g('use-uv').color === commentColor || g('global').color === commentColor) throw new Error(`global pragma not highlighted: ${show(global || [])}`);
-      await shot('1-colours');
-    });
-
-    await check(CHECKS[1], async () => {
-      // the comment colour of this theme: the `# syntax=` directive line is an ordinary comment
-      const syntax = await lineTokens('# syntax=docker/dockerfile:1');
-      if (!syntax || !syntax.length) throw new Error('first line not rendered');
-      const commentColor = syntax[0].color;
-      for (const line of ['# syntax=docker/dockerfile:1', PLAIN_LINE, CAPITAL_LINE]) {
-        const tokens = await lineTokens(line);
-        if (!tokens) throw new Error(`line not rendered: ${line}`);
-        const other = tokens.filter((t) => t.color !== commentColor);
-        if (other.length) throw new Error(`"${line}" has non-comment tokens: ${show(tokens)}`);
-      }
-      lap(`  ordinary and capitalised comments are all ${commentColor}`);
-    });
-
-    await check(CHECKS[2], async () => {
-      await clickWord(PRAGMA_LINE, 'exec-form');
-      const text = await inspect('exec-form');
-      lap(`  inspector:\n${text.split('\n').map((l) => `      ${l}`).join('\n')}`);
-      assertScopes(text, ['entity.name.tag.rule.docksmith', 'meta.rule-list.docksmith', 'meta.pragma.docksmith', 'comment.line.number-sign.dockerfile', 'source.dockerfile'], 'exec-form');
-      if (!/\bComment\b/.test(text)) throw new Error('standard token type is not Comment');
-      const widget = await page.locator('.token-inspect-widget').boundingBox();
-      const editor = await page.locator('.editor-instance').first().boundingBox();
-      const clip = widget && editor ? {
-        x: editor.x, y: editor.y,
-        width: Math.min(editor.width, Math.max(widget.x + widget.width - editor.x + 40, 700)),
-        height: Math.min(editor.height, widget.y + widget.height - editor.y + 30),
-      } : undefined;
-      await shot('inspect-rule', clip ? { clip } : {});
-    });
-
-    await check(CHECKS[3], async () => {
-      await clickWord(PRAGMA_LINE, 'docksmith');
-      const text = await inspect('docksmith');
-      lap(`  inspector: ${text.replace(/\s+/g, ' ').slice(0, 400)}`);
-      assertScopes(text, ['keyword.control.directive.pragma.docksmith', 'meta.pragma.docksmith', 'comment.line.number-sign.dockerfile', 'source.dockerfile'], 'docksmith');
-      await shot('inspect-keyword');
-    });
-
-    await check(CHECKS[4], async () => {
-      await clickWord(GLOBAL_LINE, 'global');
-      const text = await inspect('global');
-      lap(`  inspector: ${text.replace(/\s+/g, ' ').slice(0, 400)}`);
-      assertScopes(text, ['storage.modifier.global.docksmith', 'meta.pragma.docksmith', 'comment.line.number-sign.dockerfile', 'source.dockerfile'], 'global');
-      await shot('inspect-global');
-    });
-  }
-
-  await shot('final');
-  try { if (browser) await browser.close(); } catch { /* closing anyway */ }
-  if (server) await server.stop();
-  if (!failed && !process.env.KEEP_TMP) fs.rmSync(runDir, { recursive: true, force: true });
-  else lap(`run directory kept: ${runDir}${server ? ` (code-server log: ${server.logPath})` : ''}`);
-  lap(`screenshots: ${SHOTS}/grammar-*.png`);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed || passed === 0 ? 1 : 0);
+  await ui.openWorkbench({ runDir, ws, devPath, explorerRow: 'Dockerfile', userSettings: {
+    // the checks compare colours within the active theme (code-server's default), none is hard-coded
+    'editor.minimap.enabled': false, 'workbench.editor.enablePreview': false, 'editor.hover.enabled': false,
+  } });
+  page = ui.page;
+  await ui.openFile('Dockerfile', 'docksmith');
 }
 
-const overall = setTimeout(async () => { console.log(`TIMEOUT: ui-grammar did not finish in time\n${passed} passed, ${CHECKS.length - passed} failed`); await emergencyStop(); process.exit(4); },
-  +(process.env.TEST_TIMEOUT_MS || 180000));
-overall.unref();
-main().catch(async (e) => { console.error('FATAL', e); console.log(`${passed} passed, ${CHECKS.length - passed} failed`); await emergencyStop(); process.exit(2); });
+async function body() {
+  await check(CHECKS[0], async () => {
+    // tokenization (and the injection, once the extension's contributions are read) is asynchronous
+    let tokens = null;
+    for (let i = 0; i < 100; i++) {
+      tokens = await lineTokens(PRAGMA_LINE);
+      if (tokens && tokens.some((t) => t.text === 'exec-form')) break;
+      await page.waitForTimeout(200);
+    }
+    if (!tokens) throw new Error('pragma line not rendered');
+    lap(`  ${show(tokens)}`);
+    const by = (w) => tokens.find((t) => t.text === w);
+    const hash = tokens.find((t) => t.text.startsWith('#'));
+    for (const w of ['exec-form', 'gunicorn-timeouts', 'docksmith', 'ignore']) if (!by(w)) throw new Error(`"${w}" is not a token of its own: ${show(tokens)}`);
+    const commentColor = hash.color;
+    for (const w of ['exec-form', 'gunicorn-timeouts', 'docksmith']) {
+      if (by(w).color === commentColor) throw new Error(`"${w}" has the comment colour ${commentColor}: ${show(tokens)}`);
+    }
+    if (by('docksmith').color === by('exec-form').color) throw new Error('keyword and rule names share a colour');
+    const global = await lineTokens(GLOBAL_LINE);
+    lap(`  ${show(global || [])}`);
+    const g = (w) => (global || []).find((t) => t.text === w);
+    if (!g('global') || !g('use-uv') || g('use-uv').color === commentColor || g('global').color === commentColor) throw new Error(`global pragma not highlighted: ${show(global || [])}`);
+    await shot('1-colours');
+  });
+
+  await check(CHECKS[1], async () => {
+    // the comment colour of this theme: the `# syntax=` directive line is an ordinary comment
+    const syntax = await lineTokens('# syntax=docker/dockerfile:1');
+    if (!syntax || !syntax.length) throw new Error('first line not rendered');
+    const commentColor = syntax[0].color;
+    for (const line of ['# syntax=docker/dockerfile:1', PLAIN_LINE, CAPITAL_LINE]) {
+      const tokens = await lineTokens(line);
+      if (!tokens) throw new Error(`line not rendered: ${line}`);
+      const other = tokens.filter((t) => t.color !== commentColor);
+      if (other.length) throw new Error(`"${line}" has non-comment tokens: ${show(tokens)}`);
+    }
+    lap(`  ordinary and capitalised comments are all ${commentColor}`);
+  });
+
+  await check(CHECKS[2], async () => {
+    await clickWord(PRAGMA_LINE, 'exec-form');
+    const text = await inspect('exec-form');
+    lap(`  inspector:\n${text.split('\n').map((l) => `      ${l}`).join('\n')}`);
+    assertScopes(text, ['entity.name.tag.rule.docksmith', 'meta.rule-list.docksmith', 'meta.pragma.docksmith', 'comment.line.number-sign.dockerfile', 'source.dockerfile'], 'exec-form');
+    if (!/\bComment\b/.test(text)) throw new Error('standard token type is not Comment');
+    const widget = await page.locator('.token-inspect-widget').boundingBox();
+    const editor = await page.locator('.editor-instance').first().boundingBox();
+    const clip = widget && editor ? {
+      x: editor.x, y: editor.y,
+      width: Math.min(editor.width, Math.max(widget.x + widget.width - editor.x + 40, 700)),
+      height: Math.min(editor.height, widget.y + widget.height - editor.y + 30),
+    } : undefined;
+    await shot('inspect-rule', clip ? { clip } : {});
+  });
+
+  await check(CHECKS[3], async () => {
+    await clickWord(PRAGMA_LINE, 'docksmith');
+    const text = await inspect('docksmith');
+    lap(`  inspector: ${text.replace(/\s+/g, ' ').slice(0, 400)}`);
+    assertScopes(text, ['keyword.control.directive.pragma.docksmith', 'meta.pragma.docksmith', 'comment.line.number-sign.dockerfile', 'source.dockerfile'], 'docksmith');
+    await shot('inspect-keyword');
+  });
+
+  await check(CHECKS[4], async () => {
+    await clickWord(GLOBAL_LINE, 'global');
+    const text = await inspect('global');
+    lap(`  inspector: ${text.replace(/\s+/g, ' ').slice(0, 400)}`);
+    assertScopes(text, ['storage.modifier.global.docksmith', 'meta.pragma.docksmith', 'comment.line.number-sign.dockerfile', 'source.dockerfile'], 'global');
+    await shot('inspect-global');
+  });
+}
+
+ui.run({ setup, body });

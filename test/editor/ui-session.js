@@ -1,0 +1,108 @@
+// The frame every workbench UI test (ui-e2e.js, ui-grammar.js, ui-scaffold.js) runs in: a code-server
+// in its own process group, headless Chromium on the workbench, named checks with a screenshot on
+// failure, a final screenshot, cleanup, an overall timeout, and the "N passed, N failed" last line
+// that scripts/test-editor.sh adds up (exit 0 only when every check passed).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const h = require('./code-server');
+
+const norm = (s) => (s || '').replace(/\u00a0/g, ' ');
+
+/**
+ * @param {{ label: string, checks: string[], shotPrefix?: string, runDirPrefix: string }} opts
+ *   shotPrefix: screenshot file names start with it (a run removes the earlier run's files with it).
+ */
+function uiSession({ label, checks, shotPrefix = '', runDirPrefix }) {
+  const SHOTS = path.resolve(process.env.SHOTS_DIR || path.join(h.EDITOR_DIR, 'shots'));
+  const t0 = Date.now();
+  const s = { page: undefined, server: undefined, browser: undefined, passed: 0, failed: 0, norm };
+
+  s.lap = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(2)}s] ${m}`);
+
+  s.shot = async (name, opts = {}) => {
+    if (!s.page) return;
+    try { await s.page.screenshot({ path: path.join(SHOTS, `${shotPrefix}${name}.png`), ...opts }); } catch (e) { s.lap(`  (screenshot ${name} failed: ${e.message})`); }
+  };
+
+  s.check = async (name, fn) => {
+    try { await fn(); s.passed++; s.lap(`PASS ${name}`); }
+    catch (e) {
+      s.failed++; s.lap(`FAIL ${name}: ${e.message.split('\n')[0]}`);
+      await s.shot(`fail-${name.replace(/[^a-z0-9]+/gi, '-')}`);
+    }
+  };
+
+  /** code-server on `ws` with the extension at `devPath`, Chromium on its workbench, until the explorer lists `explorerRow`. */
+  s.openWorkbench = async ({ runDir, ws, devPath, userSettings = {}, explorerRow }) => {
+    s.server = await h.startCodeServer({ runDir, userSettings });
+    s.lap(`code-server up on ${s.server.host}; workspace: ${ws}`);
+    s.browser = await h.launchChromium();
+    s.page = await s.browser.newPage({ viewport: { width: 1400, height: 900 } });
+    s.page.on('pageerror', (e) => console.log('  [page error]', e.message.slice(0, 200)));
+    await s.page.goto(h.workbenchUrl(s.server.host, ws, { devPath }));
+    await s.page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    // the explorer lists the file once the remote extension host / file system is connected
+    await s.page.waitForSelector(`.explorer-folders-view .monaco-list-row[aria-label*="${explorerRow}"]`, { timeout: 60000 });
+    s.lap(`workbench up, explorer shows ${explorerRow}`);
+  };
+
+  /** Quick Open (Ctrl+P) `name`, then wait until the editor shows text matching `pattern` (a RegExp source). */
+  s.openFile = async (name, pattern) => {
+    const page = s.page;
+    await page.keyboard.press('Control+P');
+    await page.waitForFunction(() => !!document.activeElement?.closest('.quick-input-widget'));
+    await page.keyboard.type(name);
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+    await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('.editor-instance .monaco-editor .view-lines')?.textContent || ''), pattern, { timeout: 15000 });
+    s.lap(`${name} open in the editor`);
+  };
+
+  async function emergencyStop() {
+    try { if (s.browser) await Promise.race([s.browser.close(), new Promise((r) => setTimeout(r, 3000))]); } catch { /* closing anyway */ }
+    try { if (s.server) process.kill(-s.server.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+
+  /** Runs `setup(runDir)` (a failure fails every check), then `body()` (the checks), then cleans up and exits. */
+  s.run = ({ setup, body }) => {
+    const main = async () => {
+      fs.mkdirSync(SHOTS, { recursive: true });
+      for (const f of fs.readdirSync(SHOTS)) if (f.startsWith(shotPrefix)) fs.rmSync(path.join(SHOTS, f), { recursive: true, force: true });
+      const runDir = h.makeRunDir(runDirPrefix);
+      try {
+        await setup(runDir);
+      } catch (e) {
+        s.lap(`FATAL setup: ${e.message.split('\n')[0]}`);
+        await s.shot('fail-setup');
+        s.failed = checks.length;
+      }
+      if (!s.failed) await body();
+      await s.shot('final');
+      try { if (s.browser) await s.browser.close(); } catch { /* closing anyway */ }
+      if (s.server) await s.server.stop();
+      if (!s.failed && !process.env.KEEP_TMP) fs.rmSync(runDir, { recursive: true, force: true });
+      else s.lap(`run directory kept: ${runDir}${s.server ? ` (code-server log: ${s.server.logPath})` : ''}`);
+      s.lap(`screenshots: ${SHOTS}/${shotPrefix}*.png`);
+      console.log(`${s.passed} passed, ${s.failed} failed`);
+      process.exit(s.failed || s.passed === 0 ? 1 : 0);
+    };
+    const overall = setTimeout(async () => {
+      console.log(`TIMEOUT: ${label} did not finish in time\n${s.passed} passed, ${checks.length - s.passed} failed`);
+      await emergencyStop();
+      process.exit(4);
+    }, +(process.env.TEST_TIMEOUT_MS || 180000));
+    overall.unref();
+    main().catch(async (e) => {
+      console.error('FATAL', e);
+      console.log(`${s.passed} passed, ${checks.length - s.passed} failed`);
+      await emergencyStop();
+      process.exit(2);
+    });
+  };
+
+  return s;
+}
+
+module.exports = { uiSession, norm };
