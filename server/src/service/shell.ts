@@ -1,7 +1,7 @@
 // Just enough of POSIX shell and Dockerfile exec-form JSON to find commands and their words.
 // Words keep their source indices so that rules can point at them and fixes can edit them.
 
-import { Source, endOffset, slice } from './text';
+import { Source, endOffset } from './text';
 
 export interface Word {
   /** The word after quote removal; expansions ($X, $(…), `…`) are kept as written. */
@@ -157,7 +157,7 @@ function readWord(src: Source, start: number): Word & { glob: boolean } {
   const end = Math.min(i, n);
   value += t.slice(run, end);
   const word: Word & { glob: boolean } = { value, start, end, expands, glob };
-  if (quotedParts === 1 && unquotedChars === 0 && innerFrom >= 0) word.inner = slice(src, innerFrom, innerTo);
+  if (quotedParts === 1 && unquotedChars === 0 && innerFrom >= 0) word.inner = src.slice(innerFrom, innerTo);
   return word;
 }
 

@@ -177,11 +177,6 @@ export function lineBreakAfter(text: string, offset: number): { next: number; eo
   return { next, eol: text.slice(le, next) };
 }
 
-/** A sub-range of a source as its own source. */
-export function slice(src: Source, from: number, to: number): Source {
-  return src.slice(from, to);
-}
-
 /** Document offset just after character `index - 1` of the source (end of a token). */
 export function endOffset(src: Source, index: number): number {
   if (index <= 0) return src.text.length ? src.at(0) : 0;

@@ -2,7 +2,7 @@ import { defineRule } from './rule';
 import { effectiveHealthcheck, isNone, pythonExe, urllibCmd } from './health';
 import { packageName } from '../commands';
 import { parseJsonArray, parseShell } from '../shell';
-import { Source, slice } from '../text';
+import { Source } from '../text';
 
 export default defineRule({
   meta: {
@@ -29,7 +29,7 @@ export default defineRule({
     const rest = a.model.flags(hc).rest;
     const lead = /^\s*(CMD\s+)?/i.exec(src.text.slice(rest))![0];
     const cmdIndex = rest + lead.length - lead.trimStart().length;
-    const body = slice(src, rest + lead.length, src.text.length);
+    const body = src.slice(rest + lead.length);
     const arr = parseJsonArray(body);
     const words = arr ? arr.items.map((i) => i.value) : parseShell(body).commands.flatMap((c) => c.words.map((w) => w.value));
     // exec form `["CMD-SHELL", "curl …"]` and `["sh", "-c", "curl …"]` carry a script in one item
