@@ -40,11 +40,16 @@ export interface Stage {
   image?: string;
   /** The earlier stage this one is built FROM, if any. */
   parent?: Stage;
+  /** The first stage of this stage's FROM chain (itself when it starts from an image). */
+  root: Stage;
   /** Instructions after FROM, up to the next FROM. */
   instrs: Instr[];
   /** The runtime stage: the image that ships (the last stage, unless that is a test/dev stage). */
   isFinal: boolean;
 }
+
+/** Variable values by name (a Map works too). */
+export interface VarScope { get(name: string): string | undefined }
 
 export interface ImageRef { name: string; tag?: string; digest: boolean }
 
@@ -100,7 +105,9 @@ export class DockerfileModel {
         const image = this.resolve(imageRaw, this.globalArgs);
         const name = words.length >= 3 && words[1].toUpperCase() === 'AS' ? words[2].toLowerCase() : undefined;
         const parent = image !== undefined ? byName.get(image.toLowerCase()) : undefined;
-        stage = { index: this.stages.length, name, from: instr, imageRaw, image, parent, instrs: [], isFinal: false };
+        const created: Omit<Stage, 'root'> & { root?: Stage } = { index: this.stages.length, name, from: instr, imageRaw, image, parent, instrs: [], isFinal: false };
+        created.root = parent ? parent.root : (created as Stage);
+        stage = created as Stage;
         instr.stage = stage;
         this.stages.push(stage);
         if (name) byName.set(name, stage);
@@ -135,28 +142,51 @@ export class DockerfileModel {
     return last && last !== this.runtime ? last : undefined;
   }
 
-  private chainCache = new Map<Stage, { stages: Stage[]; instrs: Instr[] }>();
+  private chainCache = new Map<Stage, { stages: Stage[]; instrs?: Instr[] }>();
 
-  private chainOf(stage: Stage): { stages: Stage[]; instrs: Instr[] } {
+  private chainOf(stage: Stage): { stages: Stage[]; instrs?: Instr[] } {
     let c = this.chainCache.get(stage);
     if (!c) {
+      // A parent is always an earlier stage (looked up before the stage's own name is known): no cycles.
       const stages: Stage[] = [];
-      const seen = new Set<Stage>();
-      for (let s: Stage | undefined = stage; s && !seen.has(s); s = s.parent) { seen.add(s); stages.unshift(s); }
-      c = { stages, instrs: stages.length === 1 ? stage.instrs : stages.flatMap((s) => s.instrs) };
+      for (let s: Stage | undefined = stage; s; s = s.parent) stages.push(s);
+      c = { stages: stages.reverse() };
       this.chainCache.set(stage, c);
     }
     return c;
   }
 
-  /** The stage and its ancestors, root first (shared: do not modify). */
+  /** The stage and its ancestors, root first (shared: do not modify). O(depth): for a few stages, not for every stage. */
   chain(stage: Stage): readonly Stage[] {
     return this.chainOf(stage).stages;
   }
 
   /** Instructions of the stage and its ancestors, in build order, FROMs excluded (shared: do not modify). */
   chainInstrs(stage: Stage): readonly Instr[] {
-    return this.chainOf(stage).instrs;
+    if (!stage.parent) return stage.instrs;
+    const c = this.chainOf(stage);
+    if (!c.instrs) {
+      const all: Instr[] = [];
+      for (const s of c.stages) for (const i of s.instrs) all.push(i);
+      c.instrs = all;
+    }
+    return c.instrs;
+  }
+
+  /**
+   * Fold over every stage's chain in one linear pass: `state(stage)` is `step(copy(state(parent)), stage)`,
+   * computed once per stage in document order (a parent always comes first). For rules that need
+   * what holds at the end of each stage, inherited state included, without walking each chain again.
+   */
+  foldStages<T>(start: () => T, copy: (t: T) => T, step: (state: T, stage: Stage) => void): Map<Stage, T> {
+    const out = new Map<Stage, T>();
+    for (const s of this.stages) {
+      const inherited = s.parent ? out.get(s.parent) : undefined;
+      const state = inherited ? copy(inherited) : start();
+      step(state, s);
+      out.set(s, state);
+    }
+    return out;
   }
 
   lineStarts(): number[] {
@@ -248,23 +278,31 @@ export class DockerfileModel {
     return cmds;
   }
 
-  /** The stage's ENV and ARG values visible before `before` (document offset), following the chain. */
-  variables(stage: Stage, before: number): Map<string, string | undefined> {
-    const vars = new Map<string, string | undefined>();
-    for (const i of this.chainInstrs(stage)) {
-      if (i.start >= before) break;
-      if (i.keyword === 'ENV') {
-        for (const p of (i.ast as Env).getProperties()) vars.set(p.getName(), p.getValue() ?? '');
-      } else if (i.keyword === 'ARG') {
-        const p = (i.ast as Arg).getProperty();
-        if (p) vars.set(p.getName(), p.getValue() ?? this.globalArgs.get(p.getName()));
+  /** The stage's ENV and ARG values visible before `before` (document offset), following the chain. Looked up on demand. */
+  variables(stage: Stage, before: number): VarScope {
+    return { get: (name) => this.variable(stage, before, name) };
+  }
+
+  private variable(stage: Stage, before: number, name: string): string | undefined {
+    // The last definition before `before` wins: walk back through the stage, then its ancestors.
+    for (let s: Stage | undefined = stage; s; s = s.parent) {
+      for (let k = s.instrs.length - 1; k >= 0; k--) {
+        const i = s.instrs[k];
+        if (i.start >= before) continue;
+        if (i.keyword === 'ENV') {
+          const props = (i.ast as Env).getProperties();
+          for (let j = props.length - 1; j >= 0; j--) if (props[j].getName() === name) return props[j].getValue() ?? '';
+        } else if (i.keyword === 'ARG') {
+          const p = (i.ast as Arg).getProperty();
+          if (p && p.getName() === name) return p.getValue() ?? this.globalArgs.get(name);
+        }
       }
     }
-    return vars;
+    return undefined;
   }
 
   /** Substitute $VAR / ${VAR} / ${VAR:-default} from `vars`; undefined when something cannot be resolved. */
-  resolve(text: string, vars: Map<string, string | undefined>): string | undefined {
+  resolve(text: string, vars: VarScope): string | undefined {
     let ok = true;
     const out = text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced, op, arg, bare) => {
       const name = braced ?? bare;
@@ -282,7 +320,7 @@ export class DockerfileModel {
 
   /** The base image at the root of the stage's chain (the external image it really starts from). */
   rootImage(stage: Stage): string | undefined {
-    return this.chain(stage)[0].image;
+    return stage.root.image;
   }
 
   /** Words of a COPY/ADD after its flags (sources and destination). */

@@ -22,25 +22,27 @@ export default defineRule({
     },
   },
   check({ a, report }) {
-    for (const stage of a.model.stages) {
-      // One walk over the stage chain: what is true before each RUN (uv present, venv active,
-      // UV_LOCKED set, uv.lock in the build context). Linear in the chain, whatever the RUN count.
-      const state: StageState = { uv: false, venv: false, locked: false, lockCopied: false, firstPip: undefined };
-      for (const i of a.model.chainInstrs(stage)) {
-        const raw = a.model.text.slice(i.argsStart, i.end);
-        if (i.keyword === 'ENV') {
-          if (VENV_ENV.test(raw)) state.venv = true;
-          if (LOCKED_ENV.test(raw)) state.locked = true;
-        } else if (i.keyword === 'COPY' || i.keyword === 'ADD') {
-          if (/astral-sh\/uv/.test(raw)) state.uv = true;
-          if (!a.model.flag(i, 'from') && a.model.copyArgs(i).slice(0, -1).some((w) => /^(\.\/?|\*|.*uv\.lock\*?)$/.test(w.value))) state.lockCopied = true;
-        } else if (i.keyword === 'RUN') {
-          if (i.stage === stage) checkRun(a, i, state, report);
-          if (UV_INSTALL.test(raw)) state.uv = true;
-          if (VENV_RUN.test(raw)) state.venv = true;
+    // One linear pass over the stages: each starts from what holds at the end of its parent stage
+    // (uv present, venv active, UV_LOCKED set, uv.lock in the build context).
+    a.model.foldStages<StageState>(
+      () => ({ uv: false, venv: false, locked: false, lockCopied: false, firstPip: undefined }),
+      (s) => ({ ...s, firstPip: undefined }),
+      (state, stage) => {
+        for (const i of stage.instrs) {
+          const raw = a.model.text.slice(i.argsStart, i.end);
+          if (i.keyword === 'ENV') {
+            if (VENV_ENV.test(raw)) state.venv = true;
+            if (LOCKED_ENV.test(raw)) state.locked = true;
+          } else if (i.keyword === 'COPY' || i.keyword === 'ADD') {
+            if (/astral-sh\/uv/.test(raw)) state.uv = true;
+            if (!a.model.flag(i, 'from') && a.model.copyArgs(i).slice(0, -1).some((w) => /^(\.\/?|\*|.*uv\.lock\*?)$/.test(w.value))) state.lockCopied = true;
+          } else if (i.keyword === 'RUN') {
+            checkRun(a, i, state, report);
+            if (UV_INSTALL.test(raw)) state.uv = true;
+            if (VENV_RUN.test(raw)) state.venv = true;
+          }
         }
-      }
-    }
+      });
   },
 });
 
