@@ -12,7 +12,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintText, LintResult } from './service/linter';
-import { fixAll } from './service/fixes';
+import { RequestedFinding, fixAllEdit, quickFixes } from './service/actions';
 import { hover } from './service/hover';
 import { readSettings } from './service/config';
 import { RULE_NAMES } from './service/rules';
@@ -253,40 +253,29 @@ export function startServer(connection: Connection): void {
     const wantsFixAll = only?.some((k) => k === FIX_ALL_KIND || FIX_ALL_KIND.startsWith(k + '.') || k === CodeActionKind.Source);
     const wantsQuickFix = !only || only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(k + '.') || k === CodeActionKind.Empty);
     const actions: CodeAction[] = [];
+    const text = doc.getText();
     if (wantsFixAll) {
-      const text = doc.getText();
-      const fixed = fixAll(text, entry.ctx, { safeOnly: true });
-      if (fixed !== text) {
-        actions.push({ title: 'Fix all safe Docksmith problems', kind: FIX_ALL_KIND, edit: wholeEdit(doc, [minimalEdit(text, fixed)]) });
-      }
+      // the cached lint of this version is fix-all's first pass
+      const edit = fixAllEdit(text, entry.ctx, entry.result);
+      if (edit) actions.push({ title: 'Fix all safe Docksmith problems', kind: FIX_ALL_KIND, edit: wholeEdit(doc, [edit]) });
     }
     if (!wantsQuickFix) return actions;
-    const text = doc.getText();
-    const seen = new Set<string>();
-    for (const lspDiag of params.context.diagnostics) {
-      if (lspDiag.source !== 'docksmith') continue;
-      const data = lspDiag.data as { rule?: string; start?: number } | undefined;
-      const rule = data?.rule ?? String(lspDiag.code ?? '');
-      const start = data?.start ?? doc.offsetAt(lspDiag.range.start);
-      // Several findings can share a rule and a start (both missing gunicorn timeouts): the message tells them apart.
-      const finding = entry.result.diagnostics.find((d) => d.rule === rule && d.start === start && d.message === lspDiag.message)
-        ?? entry.result.diagnostics.find((d) => d.rule === rule && d.start === start);
-      if (!finding) continue;
-      if (finding.fix && !seen.has(finding.fix.title + finding.start)) {
-        seen.add(finding.fix.title + finding.start);
-        actions.push({ title: finding.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [lspDiag], isPreferred: finding.fix.safe, edit: wholeEdit(doc, finding.fix.edits) });
-      }
+    const ours = params.context.diagnostics.filter((d) => d.source === 'docksmith');
+    const requested: RequestedFinding[] = ours.map((d) => {
+      const data = d.data as { rule?: string; start?: number } | undefined;
+      return { rule: data?.rule ?? String(d.code ?? ''), start: data?.start ?? doc.offsetAt(d.range.start), message: typeof d.message === 'string' ? d.message : d.message.value };
+    });
+    let scaffoldOffered = false;
+    for (const q of quickFixes(entry.result, text, requested)) {
+      const lspDiag = ours[q.request];
       const pyproject = pyprojectOf.get(doc.uri);
-      if (rule === 'multi-stage' && pyproject && !seen.has('scaffold')) {
-        seen.add('scaffold');
+      // the scaffold goes after the finding's own fix and before its "ignore"
+      if (q.ignore && q.finding.rule === 'multi-stage' && pyproject && !scaffoldOffered) {
+        scaffoldOffered = true;
         actions.push({ title: 'Create the standard Dockerfile from pyproject.toml…', kind: CodeActionKind.QuickFix, diagnostics: [lspDiag],
           command: { title: 'Create the standard Dockerfile from pyproject.toml', command: CREATE_DOCKERFILE_COMMAND, arguments: [pyproject] } });
       }
-      const ignore = ignoreEdit(entry, text, finding);
-      if (ignore && !seen.has('ignore:' + rule + ignore.start)) {
-        seen.add('ignore:' + rule + ignore.start);
-        actions.push({ title: `Ignore ${rule} for this instruction`, kind: CodeActionKind.QuickFix, diagnostics: [lspDiag], edit: wholeEdit(doc, [ignore]) });
-      }
+      actions.push({ title: q.title, kind: CodeActionKind.QuickFix, diagnostics: [lspDiag], isPreferred: q.ignore ? undefined : q.preferred, edit: wholeEdit(doc, q.edits) });
     }
     return actions;
   }
@@ -294,36 +283,3 @@ export function startServer(connection: Connection): void {
   documents.listen(connection);
   log('server started');
 }
-
-/** One edit covering the changed region between two texts (keeps cursors and folding stable). */
-export function minimalEdit(before: string, after: string): OffsetEdit {
-  let s = 0;
-  const max = Math.min(before.length, after.length);
-  while (s < max && before.charCodeAt(s) === after.charCodeAt(s)) s++;
-  let e = 0;
-  while (e < max - s && before.charCodeAt(before.length - 1 - e) === after.charCodeAt(after.length - 1 - e)) e++;
-  return { start: s, end: before.length - e, newText: after.slice(s, after.length - e) };
-}
-
-/** `# docksmith ignore=<rule>` above the finding's instruction, merged into an existing pragma there. */
-function ignoreEdit(entry: Entry, text: string, finding: Diagnostic): OffsetEdit | undefined {
-  const model = entry.result.model;
-  if (!model || finding.rule === 'invalid-pragma' || finding.rule === 'file-too-large') return undefined;
-  const instr = model.instrs.find((i) => i.start <= finding.start && finding.start <= i.end);
-  if (!instr) return undefined;
-  const starts = model.lineStarts();
-  const lineStart = starts[instr.line];
-  if (instr.line > 0) {
-    const prevStart = starts[instr.line - 1];
-    const prev = text.slice(prevStart, lineStart).replace(/\r?\n$/, '');
-    const m = /^([ \t]*#[ \t]*docksmith[ \t]+ignore[ \t]*=[ \t]*)([^#\r\n]*?)([ \t]*(#.*)?)$/.exec(prev);
-    if (m) {
-      const at = prevStart + m[1].length + m[2].length;
-      return { start: at, end: at, newText: `,${finding.rule}` };
-    }
-  }
-  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-  const nl = text.includes('\r\n') ? '\r\n' : '\n';
-  return { start: lineStart, end: lineStart, newText: `${indent}# docksmith ignore=${finding.rule}${nl}` };
-}
-
