@@ -5,6 +5,7 @@
 import * as TOML from '@iarna/toml';
 import { StandardInput } from './standard';
 import { RuleSetting } from './types';
+import { pushAll } from './text';
 
 export interface ConfigProblem {
   /** 0-based line and character in the file, when known. */
@@ -68,15 +69,15 @@ export function readPyproject(text: string, knownRules: ReadonlySet<string>): Py
   if (project) {
     if (typeof project['requires-python'] === 'string') info.requiresPython = project['requires-python'];
     const deps: unknown[] = [];
-    if (Array.isArray(project.dependencies)) deps.push(...project.dependencies);
+    if (Array.isArray(project.dependencies)) pushAll(deps, project.dependencies);
     const optional = obj(project['optional-dependencies']);
-    if (optional) for (const v of Object.values(optional)) if (Array.isArray(v)) deps.push(...v);
+    if (optional) for (const v of Object.values(optional)) if (Array.isArray(v)) pushAll(deps, v);
     const groups = obj(data['dependency-groups']);
-    if (groups) for (const v of Object.values(groups)) if (Array.isArray(v)) deps.push(...v);
+    if (groups) for (const v of Object.values(groups)) if (Array.isArray(v)) pushAll(deps, v);
     info.dependencies = [...new Set(deps.filter((d): d is string => typeof d === 'string').map(normalizeName))];
   }
   const poetryDeps = obj(obj(obj(data.tool)?.poetry)?.dependencies);
-  if (poetryDeps) info.dependencies.push(...Object.keys(poetryDeps).map(normalizeName));
+  if (poetryDeps) pushAll(info.dependencies, Object.keys(poetryDeps).map(normalizeName));
   const cfg = obj(obj(data.tool)?.docksmith);
   if (!cfg) return info;
   const problem = (key: string, message: string) => info.problems.push({ line: keyLine(text, key), character: 0, key, message });

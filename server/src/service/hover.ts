@@ -23,13 +23,21 @@ export function hover(a: Analysis, offset: number): string | undefined {
   if (pragma) return ruleHover(pragma.name);
   const instr = instrAt(m, offset);
   if (!instr || offset > instr.end) return undefined;
+  // Before the first FROM an instruction belongs to no stage: the model has no stage to explain it by.
+  if (!instr.stage) return preambleHover(instr);
   switch (instr.keyword) {
-    case 'FROM': return fromHover(a, instr.stage!);
-    case 'USER': return userHover(a, instr);
-    case 'HEALTHCHECK': return healthHover(a, instr);
+    case 'FROM': return fromHover(a, instr.stage);
+    case 'USER': return userHover(a, instr, instr.stage);
+    case 'HEALTHCHECK': return healthHover(a, instr, instr.stage);
     case 'CMD': case 'ENTRYPOINT': case 'ENV': return serverHover(a, instr, offset);
     default: return undefined;
   }
+}
+
+function preambleHover(instr: Instr): string | undefined {
+  if (instr.keyword === 'ARG') return '**Global ARG** (before the first FROM): usable in FROM lines; a stage sees it only after repeating `ARG <name>` inside the stage.';
+  if (!['USER', 'HEALTHCHECK', 'CMD', 'ENTRYPOINT', 'ENV'].includes(instr.keyword)) return undefined;
+  return `**${instr.keyword}** before the first FROM belongs to no stage: Docker accepts only ARG (and parser directives) there and rejects the build. Move it into a stage.`;
 }
 
 function ruleHover(name: string): string {
@@ -68,8 +76,7 @@ function fromHover(a: Analysis, stage: Stage): string {
   return lines.join('\n\n');
 }
 
-function userHover(a: Analysis, instr: Instr): string {
-  const stage = instr.stage!;
+function userHover(a: Analysis, instr: Instr, stage: Stage): string {
   const want = a.standard.uid.value;
   const u = effectiveUser(a, stage);
   const isEffective = u.instr === instr && stage.isFinal;
@@ -91,8 +98,7 @@ function userHover(a: Analysis, instr: Instr): string {
   return `**USER**: ${verdict}\n\n${scope} UID ${want} is ${a.standard.uid.source === 'the standard' ? 'the ECS security policy\'s requirement' : `set by ${a.standard.uid.source}`}.`;
 }
 
-function healthHover(a: Analysis, instr: Instr): string {
-  const stage = instr.stage!;
+function healthHover(a: Analysis, instr: Instr, stage: Stage): string {
   const ecs = 'ECS does not run the image\'s HEALTHCHECK: it acts only on the task definition\'s `healthCheck` (defaults: interval 30 s, timeout 5 s, retries 3). Copy this command there; Docker and Compose use it as is.';
   if (isNone(a, instr)) return `**HEALTHCHECK NONE** disables any health check inherited from the base image.\n\n${ecs}`;
   const src = a.model.logical(instr).text;

@@ -33,7 +33,7 @@ export function lintModel(model: DockerfileModel, ctx: LintContext, only?: strin
       ctx.onRuleError?.(name, err);
     }
   }
-  if (!only || only.includes('invalid-pragma')) findings.push(...pragmas.problems);
+  if (!only || only.includes('invalid-pragma')) for (const p of pragmas.problems) findings.push(p);
   const diagnostics: Diagnostic[] = [];
   for (const f of findings) {
     if (isSilenced(pragmas, model, f)) continue;

@@ -197,3 +197,9 @@ export function applyEdits(text: string, edits: OffsetEdit[]): string {
   return out + text.slice(pos);
 }
 
+
+/** Append every item (a loop: `push(...items)` throws RangeError past ~100k items). */
+export function pushAll<T>(target: T[], items: Iterable<T>): T[] {
+  for (const item of items) target.push(item);
+  return target;
+}

@@ -1,5 +1,6 @@
 import { defineRule } from './rule';
 import { BUILD_TOOL, packageName } from '../commands';
+import { pushAll } from '../text';
 
 
 export default defineRule({
@@ -28,7 +29,7 @@ export default defineRule({
         if (op.action === 'remove') names.forEach((n) => { removed.add(n); virtuals.get(n)?.forEach((p) => removed.add(p)); });
         else {
           if (op.virtual) virtuals.set(op.virtual.toLowerCase(), names);
-          tools.push(...names.filter((n) => BUILD_TOOL.test(n)));
+          pushAll(tools, names.filter((n) => BUILD_TOOL.test(n)));
         }
       }
       if (tools.length) installs.push({ start: r.start, end: r.end, tools });

@@ -1,6 +1,8 @@
 // What the scaffold may read of a project, behind an interface: the core stays pure (tests pass
 // an in-memory tree, the server a bounded view of the disk).
 
+import { pushAll } from '../text';
+
 export interface ProjectFiles {
   /** Names in a directory relative to the project root ('' is the root); directories end with '/'. Undefined when it does not exist. */
   list(dir: string): string[] | undefined;
@@ -38,7 +40,7 @@ export function pythonFiles(files: ProjectFiles, dir: string, limit = { files: 2
     if (n.endsWith('/')) {
       const base = n.slice(0, -1);
       if (SKIP_DIRS.has(base) || base.endsWith('.egg-info') || /^tests?$/.test(base)) continue;
-      out.push(...pythonFiles(files, joinPath(dir, base), limit, depth + 1));
+      pushAll(out, pythonFiles(files, joinPath(dir, base), limit, depth + 1));
     } else if (n.endsWith('.py')) {
       limit.files--;
       out.push(joinPath(dir, n));

@@ -15,6 +15,7 @@ import { ProjectFiles, exists } from './files';
 import { CodeRoot, findLayout, metadataFiles, packagesIn } from './layout';
 import { nativeDepsFor } from './native-deps';
 import { ProjectProfile, renderDockerfile } from './render';
+import { pushAll } from '../text';
 
 export type { ProjectFiles } from './files';
 export { memoryFiles } from './files';
@@ -212,9 +213,9 @@ function lockedRuntimeClosure(lock: string, project: string): string[] {
     seen.add(key);
     const pkg = byName.get(d.name);
     if (!pkg) continue;
-    queue.push(...deps(pkg.dependencies));
+    pushAll(queue, deps(pkg.dependencies));
     const optional = obj(pkg['optional-dependencies']);
-    for (const e of d.extras) queue.push(...deps(optional?.[e]));
+    for (const e of d.extras) pushAll(queue, deps(optional?.[e]));
   }
   return [...new Set([...seen].map((k) => k.slice(0, k.indexOf('['))))];
 }

@@ -3,6 +3,7 @@
 
 import { obj, strings } from '../config';
 import { ProjectFiles, SKIP_DIRS, exists, joinPath } from './files';
+import { pushAll } from '../text';
 
 /** A top-level package directory or single module, with the directory it is imported from. */
 export interface CodeRoot {
@@ -140,7 +141,7 @@ export function metadataFiles(data: Table, files: ProjectFiles): { found: string
   const tool = obj(data.tool);
   for (const field of Object.values(obj(obj(obj(tool?.setuptools)?.dynamic)) ?? {})) {
     const f = obj(field)?.file;
-    wanted.push(...(typeof f === 'string' ? [f] : strings(f)));
+    pushAll(wanted, typeof f === 'string' ? [f] : strings(f));
   }
   const hatchVersion = obj(obj(tool?.hatch)?.version)?.path;
   if (typeof hatchVersion === 'string') wanted.push(hatchVersion);
@@ -149,7 +150,7 @@ export function metadataFiles(data: Table, files: ProjectFiles): { found: string
   for (const w of wanted) (exists(files, w) === 'file' ? found : missing).push(w.replace(/^\.\//, ''));
   for (const pattern of strings(project['license-files'])) {
     const matches = glob(files, pattern.replace(/^\.\//, ''));
-    if (matches.length) found.push(...matches);
+    if (matches.length) pushAll(found, matches);
     else if (!/[*?[]/.test(pattern)) missing.push(pattern);
   }
   return { found: [...new Set(found)], missing };
