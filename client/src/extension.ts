@@ -2,7 +2,7 @@
 // configuration and project-file changes. All Dockerfile knowledge lives in the server.
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { DidChangeConfigurationNotification, LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { registerScaffold } from './scaffold';
 
 let client: LanguageClient | undefined;
@@ -47,10 +47,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('docksmith.showOutput', () => output.show(true)),
   );
   registerScaffold(context, () => client, output);
+  // docksmith.syntax "auto" depends on which extensions are enabled: tell the server when that changes.
+  let dockerExt = dockerExtensionEnabled();
+  context.subscriptions.push(vscode.extensions.onDidChange(() => {
+    const now = dockerExtensionEnabled();
+    if (now === dockerExt || !client?.isRunning()) return;
+    dockerExt = now;
+    void client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  }));
   await client.start();
 }
 
-const SETTING_KEYS = ['enable', 'vcpu', 'uid', 'port', 'healthPath', 'python', 'rules'];
+const SETTING_KEYS = ['enable', 'vcpu', 'uid', 'port', 'healthPath', 'python', 'target', 'framework', 'syntax', 'rules'];
+
+/** Extensions that already report Dockerfile syntax errors: with one enabled, "auto" turns Docksmith's off. */
+const DOCKER_EXTENSIONS = ['ms-azuretools.vscode-docker', 'docker.docker'];
+
+function dockerExtensionEnabled(): boolean {
+  return DOCKER_EXTENSIONS.some((id) => vscode.extensions.getExtension(id) !== undefined);
+}
 
 function explicitSettings(scopeUri: string | undefined): Record<string, unknown> {
   const uri = scopeUri ? vscode.Uri.parse(scopeUri) : undefined;
@@ -70,6 +85,8 @@ function explicitSettings(scopeUri: string | undefined): Record<string, unknown>
     const v = levels.find((x) => x !== undefined);
     if (v !== undefined) out[key] = v;
   }
+  // The server never sees "auto": it gets what auto means in this window.
+  if (out.syntax === undefined || out.syntax === 'auto') out.syntax = dockerExtensionEnabled() ? 'off' : 'on';
   return out;
 }
 

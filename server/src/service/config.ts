@@ -103,12 +103,22 @@ export function readPyproject(text: string, knownRules: ReadonlySet<string>): Py
     if (typeof v === 'string' && /^3\.\d+$/.test(v)) info.input.python = v;
     else problem('python', `[tool.docksmith] python = ${JSON.stringify(v)} is invalid: expected a minor version such as "3.11". Using the default.`);
   }
+  if ('target' in cfg) {
+    const v = cfg.target;
+    if (typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v)) info.input.target = v.toLowerCase();
+    else problem('target', `[tool.docksmith] target = ${JSON.stringify(v)} is invalid: expected a stage name (the \`AS\` name that \`docker build --target\` builds). Using the last stage.`);
+  }
+  if ('framework' in cfg) {
+    const v = cfg.framework;
+    if (v === 'asgi' || v === 'wsgi') info.input.framework = v;
+    else problem('framework', `[tool.docksmith] framework = ${JSON.stringify(v)} is invalid: expected "asgi" (FastAPI, Starlette) or "wsgi" (Flask, Django). Inferring it from the dependencies.`);
+  }
   if ('rules' in cfg) {
     const rules = obj(cfg.rules);
     if (!rules) problem('rules', '[tool.docksmith] rules must be a table, e.g. rules = { "use-uv" = "off" }.');
     else info.input.rules = validateRules(rules, knownRules, (key, msg) => problem(key, `[tool.docksmith] ${msg}`));
   }
-  const known = new Set(['vcpu', 'uid', 'port', 'health-path', 'python', 'rules', 'app']);
+  const known = new Set(['vcpu', 'uid', 'port', 'health-path', 'python', 'target', 'framework', 'rules', 'app']);
   for (const key of Object.keys(cfg)) {
     if (!known.has(key)) problem(key, `[tool.docksmith] has an unknown key "${key}" (known: ${[...known].join(', ')}).`);
   }
@@ -143,6 +153,13 @@ export function readSettings(raw: unknown, knownRules: ReadonlySet<string>): { i
   else if (s.healthPath !== undefined) problems.push(`Setting docksmith.healthPath = ${JSON.stringify(s.healthPath)} is invalid; using the default.`);
   if (typeof s.python === 'string' && /^3\.\d+$/.test(s.python)) input.python = s.python;
   else if (s.python !== undefined) problems.push(`Setting docksmith.python = ${JSON.stringify(s.python)} is invalid; using the default.`);
+  if (typeof s.target === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(s.target)) input.target = s.target.toLowerCase();
+  else if (s.target !== undefined && s.target !== null && s.target !== '') problems.push(`Setting docksmith.target = ${JSON.stringify(s.target)} is invalid: expected a stage name; using the last stage.`);
+  if (s.framework === 'asgi' || s.framework === 'wsgi') input.framework = s.framework;
+  else if (s.framework !== undefined && s.framework !== null && s.framework !== 'auto') problems.push(`Setting docksmith.framework = ${JSON.stringify(s.framework)} is invalid: expected "asgi", "wsgi" or "auto"; inferring it.`);
+  // The client resolves "auto" (off while the Docker extension reports syntax); other editors send nothing: on.
+  if (s.syntax === 'on' || s.syntax === 'off') input.syntax = s.syntax;
+  else if (s.syntax !== undefined && s.syntax !== null && s.syntax !== 'auto') problems.push(`Setting docksmith.syntax = ${JSON.stringify(s.syntax)} is invalid: expected "auto", "on" or "off"; using "on".`);
   const rules = obj(s.rules);
   if (rules) input.rules = validateRules(rules, knownRules, (_k, m) => problems.push(`Setting docksmith.${m}`));
   return { input, enable: s.enable !== false, problems };

@@ -27,6 +27,7 @@ export function lintModel(model: DockerfileModel, ctx: LintContext, only?: strin
     const name = rule.meta.name;
     if (only && !only.includes(name)) continue;
     if (ctx.standard.rules[name] === 'off') continue;
+    if (name === 'syntax' && !ctx.standard.syntax) continue;
     try {
       rule.check({ a: analysis, report: (f) => findings.push({ ...f, rule: name }) });
     } catch (err) {
@@ -63,5 +64,30 @@ export function lintText(text: string, ctx: LintContext, only?: string[]): LintR
       }],
     };
   }
+  const binary = binaryReason(text);
+  if (binary) {
+    return {
+      diagnostics: [{
+        rule: 'not-a-dockerfile', start: 0, end: 0, severity: 'info', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        message: `Docksmith skipped this file: it is not a Dockerfile (${binary}).`,
+      }],
+    };
+  }
   return lintModel(new DockerfileModel(text), ctx, only);
+}
+
+/** Why the text is not a Dockerfile at all (binary data), or undefined. Dockerfiles are text: a NUL byte never appears in one. */
+export function binaryReason(text: string): string | undefined {
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) {
+    const line = text.slice(0, nul).split('\n').length;
+    return `it contains a NUL byte on line ${line}: binary data`;
+  }
+  const head = text.slice(0, 8192);
+  let odd = 0;
+  for (let i = 0; i < head.length; i++) {
+    const c = head.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) || c === 0xfffd) odd++;
+  }
+  return head.length >= 64 && odd / head.length > 0.1 ? `${Math.round((odd / head.length) * 100)}% of its first characters are control characters: binary data` : undefined;
 }

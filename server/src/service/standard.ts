@@ -1,7 +1,7 @@
 // The numbers of STANDARD.md in one place, merged with [tool.docksmith] and editor settings.
 // Rules, hovers and the scaffold read them from here; nothing else hard-codes a standard value.
 
-import { RuleSetting, Standard } from './types';
+import { RuleSetting, Sourced, Standard } from './types';
 
 export const DEFAULTS = {
   uid: 1000,
@@ -27,6 +27,10 @@ export interface StandardInput {
   port?: number;
   healthPath?: string;
   python?: string;
+  target?: string;
+  framework?: 'asgi' | 'wsgi';
+  /** 'auto' is resolved by the client ('on' unless another extension reports Dockerfile syntax). */
+  syntax?: 'on' | 'off';
   rules?: Record<string, RuleSetting>;
 }
 
@@ -57,12 +61,20 @@ export function makeStandard(layers: StandardLayers = {}): Standard {
   if (pyproject.vcpu !== undefined) vcpu = { value: pyproject.vcpu, source: label };
   else if (settings.vcpu !== undefined && settings.vcpu !== null) vcpu = { value: settings.vcpu, source: 'setting docksmith.vcpu' };
   else if (layers.taskDefinitionVcpu) vcpu = layers.taskDefinitionVcpu;
+  const optional = <K extends 'target' | 'framework'>(key: K): Sourced<NonNullable<StandardInput[K]>> | undefined => {
+    if (pyproject[key] !== undefined) return { value: pyproject[key]!, source: label };
+    if (settings[key] !== undefined && settings[key] !== null) return { value: settings[key]!, source: `setting docksmith.${key}` };
+    return undefined;
+  };
   return {
     uid: pick('uid', 'uid', DEFAULTS.uid),
     port: pick('port', 'port', DEFAULTS.port),
     healthPath: pick('healthPath', 'healthPath', DEFAULTS.healthPath),
     python,
     vcpu,
+    target: optional('target'),
+    framework: optional('framework'),
+    syntax: (pyproject.syntax ?? settings.syntax) !== 'off',
     rules: { ...(settings.rules ?? {}), ...(pyproject.rules ?? {}) },
     timeout: DEFAULTS.timeout,
     gracefulTimeout: DEFAULTS.gracefulTimeout,

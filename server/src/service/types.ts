@@ -49,6 +49,12 @@ export interface Standard {
   healthPath: Sourced<string>;
   python: Sourced<string>;
   vcpu?: Sourced<number>;
+  /** The stage that ships (`docker build --target`); undefined: the last stage. */
+  target?: Sourced<string>;
+  /** Declared kind of app: 'wsgi' (Flask, Django) or 'asgi'; undefined: inferred from the dependencies. */
+  framework?: Sourced<'asgi' | 'wsgi'>;
+  /** Report syntax problems (off where another extension already does). */
+  syntax: boolean;
   rules: Record<string, RuleSetting>;
   timeout: number;
   gracefulTimeout: number;
