@@ -188,7 +188,7 @@ describe('hover', () => {
   it('explains a rule name in a pragma', () => assert.match(at(0, 'exec-form'), /rule `exec-form`[\s\S]*exec form/));
   it('explains the stage role and base image on FROM', () => {
     assert.match(at(1, 'FROM'), /builder stage[\s\S]*✗ Base `python:3\.12`/);
-    assert.match(at(2, 'FROM'), /final runtime stage[\s\S]*✓/);
+    assert.match(at(2, 'FROM'), /runtime stage\*\*: the image that ships \(the last stage\)[\s\S]*✓/);
   });
   it('gives the effective UID on USER', () => assert.match(at(4, 'USER'), /✓ UID 1000 \(user `app`, created with --uid 1000\)/));
   it('says what a HEALTHCHECK checks and that ECS uses the task definition', () => assert.match(at(6, 'HEALTHCHECK'), /http:\/\/localhost:8000\/health[\s\S]*curl[\s\S]*task definition/));

@@ -13,7 +13,7 @@ import { ASGI_WORKERS, WORKER_CLASS, workersFor } from './standard';
 import { LintContext, Position } from './types';
 
 export function hoverAt(text: string, position: Position, ctx: LintContext): string | undefined {
-  const model = new DockerfileModel(text);
+  const model = new DockerfileModel(text, { target: ctx.standard.target?.value });
   return hover(new Analysis(model, ctx.standard, ctx.facts), model.offset(position));
 }
 
@@ -54,11 +54,12 @@ function fromHover(a: Analysis, stage: Stage): string {
   const users = m.stages.filter((s) => s !== stage && (s.parent === stage || s.instrs.some((i) => (i.keyword === 'COPY' || i.keyword === 'ADD')
     && stage.name && m.flag(i, 'from')?.value.toLowerCase() === stage.name)));
   const label = stage.name ? `\`${stage.name}\`` : `#${stage.index + 1}`;
-  const trailing = m.trailingNonRuntime;
+  const runtime = m.finalStage;
+  const target = a.standard.target;
   const role = stage.isFinal
-    ? `the **${trailing ? '' : 'final '}runtime stage**: the image that ships. Runtime rules (user, health check, server command, build tools) judge it.${trailing ? ` (The last stage, \`${trailing.name}\`, is taken for a test/dev stage built with --target.)` : ''}`
-    : stage === trailing
-      ? `a **test/dev stage** after the runtime stage \`${m.finalStage?.name ?? `#${(m.finalStage?.index ?? 0) + 1}`}\`: built with --target, it does not ship, so runtime rules judge the runtime stage instead.`
+    ? `the **runtime stage**: the image that ships${target ? ` (\`${target.value}\`, the target from ${target.source})` : ' (the last stage)'}. Runtime rules (user, health check, server command, build tools) judge it, following its FROM chain.`
+    : runtime && stage.index > runtime.index
+      ? `a stage **after the target** \`${runtime.name}\`: \`docker build --target ${runtime.name}\` does not build it, so runtime rules judge \`${runtime.name}\` instead.`
     : `a **builder stage**${users.length ? `, used by ${users.map((u) => (u.name ? `\`${u.name}\`` : `#${u.index + 1}`)).join(', ')}` : ' (nothing in the file uses it)'}. Build rules (layer order, uv) apply; runtime rules do not.`;
   const lines = [`**Stage ${label}** (${stage.index + 1} of ${m.stages.length}): ${role}`];
   if (stage.parent) lines.push(`Built FROM stage \`${stage.parent.name}\`: inherits its USER, ENV, HEALTHCHECK and CMD.`);

@@ -73,7 +73,7 @@ export function lintText(text: string, ctx: LintContext, only?: string[]): LintR
       }],
     };
   }
-  return lintModel(new DockerfileModel(text), ctx, only);
+  return lintModel(new DockerfileModel(text, { target: ctx.standard.target?.value }), ctx, only);
 }
 
 /** Why the text is not a Dockerfile at all (binary data), or undefined. Dockerfiles are text: a NUL byte never appears in one. */

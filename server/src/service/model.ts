@@ -44,7 +44,7 @@ export interface Stage {
   root: Stage;
   /** Instructions after FROM, up to the next FROM. */
   instrs: Instr[];
-  /** The runtime stage: the image that ships (the last stage, unless that is a test/dev stage). */
+  /** The runtime stage: the image that ships (the last stage, or the configured target). */
   isFinal: boolean;
 }
 
@@ -69,8 +69,10 @@ export function isPythonImage(name: string): boolean {
   return PYTHON_IMAGE.test(name);
 }
 
-/** A last stage with such a name is for tests or development, built with --target: not what ships. */
-const NON_RUNTIME_STAGE = /(^|[-_])(test|tests|testing|dev|development|debug|ci|lint)([-_]|$)/;
+export interface ModelOptions {
+  /** The stage that ships (`docker build --target`); default: the last stage. */
+  target?: string;
+}
 
 
 export class DockerfileModel {
@@ -83,7 +85,7 @@ export class DockerfileModel {
   readonly globalArgs = new Map<string, string | undefined>();
   private starts?: number[];
 
-  constructor(text: string) {
+  constructor(text: string, opts: ModelOptions = {}) {
     this.text = text;
     this.ast = DockerfileParser.parse(text);
     this.escape = this.ast.getEscapeCharacter() || '\\';
@@ -115,19 +117,19 @@ export class DockerfileModel {
         instr.stage = stage;
         stage.instrs.push(instr);
       } else if (instr.keyword === 'ARG') {
-        for (const p of (ast as Arg).getProperty() ? [(ast as Arg).getProperty()!] : []) {
-          this.globalArgs.set(p.getName(), p.getValue() ?? undefined);
-        }
+        // `ARG A=1 B=2`, also continued over lines with comments between: every name counts
+        for (const p of (ast as Arg).getProperties()) this.globalArgs.set(p.getName(), p.getValue() ?? undefined);
       }
     }
-    this.runtime = this.stages[this.stages.length - 1];
-    const last = this.runtime;
-    if (last?.name && NON_RUNTIME_STAGE.test(last.name)) {
-      const earlier = [...this.stages].reverse().find((s) => !s.name || !NON_RUNTIME_STAGE.test(s.name));
-      if (earlier) this.runtime = earlier;
-    }
+    // The runtime is the stage that ships: the last one, whatever its name, unless a target names another.
+    const target = opts.target?.toLowerCase();
+    this.runtime = (target && byName.get(target)) || this.stages[this.stages.length - 1];
+    this.targetMissing = !!target && !byName.has(target);
     if (this.runtime) this.runtime.isFinal = true;
   }
+
+  /** A configured target names no stage of this file (the last stage is judged instead). */
+  readonly targetMissing: boolean;
 
   /** The runtime stage (see Stage.isFinal). */
   private runtime?: Stage;
@@ -136,11 +138,6 @@ export class DockerfileModel {
     return this.runtime;
   }
 
-  /** The last stage, when it is a test/dev stage after the runtime stage. */
-  get trailingNonRuntime(): Stage | undefined {
-    const last = this.stages[this.stages.length - 1];
-    return last && last !== this.runtime ? last : undefined;
-  }
 
   private chainCache = new Map<Stage, { stages: Stage[]; instrs?: Instr[] }>();
 
@@ -293,8 +290,8 @@ export class DockerfileModel {
           const props = (i.ast as Env).getProperties();
           for (let j = props.length - 1; j >= 0; j--) if (props[j].getName() === name) return props[j].getValue() ?? '';
         } else if (i.keyword === 'ARG') {
-          const p = (i.ast as Arg).getProperty();
-          if (p && p.getName() === name) return p.getValue() ?? this.globalArgs.get(name);
+          const props = (i.ast as Arg).getProperties();
+          for (let j = props.length - 1; j >= 0; j--) if (props[j].getName() === name) return props[j].getValue() ?? this.globalArgs.get(name);
         }
       }
     }
