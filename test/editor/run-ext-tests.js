@@ -5,7 +5,7 @@
 // window.codeAutomationExit(code) when the tests finish.
 //
 // Usage: node test/editor/run-ext-tests.js [extensionDevelopmentPath] [extensionTestsPath]
-// Env: TEST_TIMEOUT_MS (default 180000), DOCKSMITH_TEST_GREP (mocha grep), KEEP_TMP=1
+// Env: TEST_TIMEOUT_MS (default 300000), READY_TIMEOUT_MS (default 120000), DOCKSMITH_TEST_GREP (mocha grep), KEEP_TMP=1
 // Exit: 0 only if the suite reported "N passed, 0 failed" with N > 0.
 'use strict';
 const fs = require('fs');
@@ -15,7 +15,7 @@ const h = require('./code-server');
 
 const devPath = path.resolve(process.argv[2] || h.REPO);
 const testsPath = path.resolve(process.argv[3] || path.join(h.REPO, 'out', 'test', 'editor', 'suite', 'index.js'));
-const TIMEOUT = +(process.env.TEST_TIMEOUT_MS || 180000);
+const TIMEOUT = +(process.env.TEST_TIMEOUT_MS || 300000);
 const t0 = Date.now();
 const ms = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 // workbench/extension-host chatter that says nothing about the tests
@@ -37,6 +37,7 @@ async function finish(code, why) {
   else if (code === 0 && summary.failed > 0) { exit = 1; why += `; but ${summary.failed} test(s) failed`; }
   else if (code !== 0 && exit === 0) exit = 1;
   console.log(`[runner] ${why} -> exit ${exit} (${ms()}); code-server log: ${server ? server.logPath : '(not started)'}`);
+  if (exit !== 0) console.log(`[runner] extension host log about the extension: ${h.extensionLog(runDir)}`);
   try { if (browser) await browser.close(); } catch { /* closing anyway */ }
   try { if (server) await server.stop(); } catch { /* best effort */ }
   if (exit === 0 && !process.env.KEEP_TMP) fs.rmSync(runDir, { recursive: true, force: true });

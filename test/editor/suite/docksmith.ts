@@ -1,5 +1,6 @@
 // What the editor tests share: opening workspace fixtures, reading Docksmith's diagnostics
-// (code may be a string or { value, target }), and polling with a deadline instead of sleeping.
+// (code may be a string or { value, target }), waiting for the extension to be up (extensionReady),
+// and polling with a deadline instead of sleeping (the poll interval is the only setTimeout).
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 
@@ -30,6 +31,45 @@ export async function waitFor<T>(
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+/** Upper bound for the extension to come up (a loaded machine needs far more than an idle one); polled, not waited. */
+export const READY_MS = +(process.env.READY_TIMEOUT_MS || 120_000);
+
+/**
+ * Root hook of the suite (index.ts): opens the fixture Dockerfile, which is what activates the
+ * extension (activationEvents: onLanguage:dockerfile), and polls until the extension is active, every
+ * command its package.json contributes is registered, and the server has published its first
+ * diagnostics on that file. Every test needs all three; a failure names the first one missing.
+ */
+export async function extensionReady(timeoutMs = READY_MS): Promise<void> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded (extensionDevelopmentPath wrong?)`);
+  const contributed: string[] = (ext.packageJSON?.contributes?.commands ?? []).map((c: { command: string }) => c.command);
+  assert.ok(contributed.length > 0, `${EXTENSION_ID}'s package.json contributes no commands`);
+  const t0 = Date.now();
+  const secs = () => Math.round((Date.now() - t0) / 1000);
+  const { doc } = await openFixture('Dockerfile');
+  let missing = contributed;
+  try {
+    await waitFor('the extension to be active with its commands', async () => {
+      const all = new Set(await vscode.commands.getCommands(true));
+      missing = contributed.filter((c) => !all.has(c));
+      return ext.isActive && missing.length === 0;
+    }, { timeoutMs, intervalMs: 100 });
+  } catch {
+    if (missing.length && !ext.isActive) throw new Error(`command ${missing[0]} never registered (extension not active after ${secs()} s)`);
+    // isActive is also true after an activate() that threw: the runner prints the extension host's log
+    if (missing.length) throw new Error(`command ${missing[0]} never registered, although ${EXTENSION_ID} was activated (${secs()} s): did activate() throw?`);
+    throw new Error(`${EXTENSION_ID} registered its commands but activate() had not finished after ${secs()} s (language client not started?)`);
+  }
+  const active = secs();
+  try {
+    await waitFor('first diagnostics', () => docksmithDiagnostics(doc.uri).length > 0, { timeoutMs });
+  } catch {
+    throw new Error(`the language server published no docksmith diagnostic on Dockerfile ${secs()} s after opening it (the extension was active after ${active} s): ${describeDiagnostics(doc.uri)}`);
+  }
+  console.log(`      [ready] ${EXTENSION_ID} active with ${contributed.length} commands after ${active} s, first diagnostics after ${secs()} s`);
 }
 
 export function fixtureUri(relPath: string): vscode.Uri {

@@ -4,9 +4,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import Mocha from 'mocha';
+import { READY_MS, extensionReady } from './docksmith';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, reporter: 'spec', timeout: 30_000 });
+  const mocha = new Mocha({
+    ui: 'bdd', color: false, reporter: 'spec', timeout: 30_000,
+    // before any test: the extension is active, its commands registered, its server publishing
+    // (polled; a failure here fails the run with its first cause instead of a test's timeout)
+    rootHooks: { beforeAll: async function (this: Mocha.Context) { this.timeout(READY_MS + 10_000); await extensionReady(); } },
+  });
   const grep = process.env.DOCKSMITH_TEST_GREP;
   if (grep) mocha.grep(grep);
   const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
