@@ -8,7 +8,13 @@
 # Installs code-server 4.100.3 + playwright-core into .editor-test/ when missing, builds, runs
 # them all, kills every code-server process group it started, prints "N passed, N failed" (total)
 # last and exits non-zero if anything failed or did not run.
-# Env: SKIP_BUILD=1, EXT_DIR=<other extension folder>, TEST_TIMEOUT_MS, DOCKSMITH_TEST_GREP, KEEP_TMP=1.
+# Nothing sleeps to "give it time": each step first polls until the extension is up (suite: a root
+# hook waits for isActive, every contributed command in vscode.commands.getCommands and the first
+# diagnostics; ui-e2e/ui-grammar: a Docksmith row in the Problems panel; ui-scaffold: the command in
+# the palette, reopened until listed), then every check waits for the fact it asserts. A step that
+# never sees the extension fails with that first cause and the extension host's log about it.
+# Env: SKIP_BUILD=1, EXT_DIR=<other extension folder>, TEST_TIMEOUT_MS (whole step, default 300000),
+#      READY_TIMEOUT_MS (bound for the extension to show up, default 120000), DOCKSMITH_TEST_GREP, KEEP_TMP=1.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"

@@ -14,6 +14,13 @@ const EDITOR_DIR = path.resolve(process.env.EDITOR_TEST_DIR || path.join(REPO, '
 const FIXTURE_WORKSPACE = path.join(__dirname, 'workspace');
 const CODE_SERVER = process.env.CODE_SERVER || path.join(EDITOR_DIR, 'node_modules', '.bin', 'code-server');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+/** Upper bound for code-server to answer /healthz (a loaded machine needs more than an idle one). */
+const START_MS = 120000;
+/**
+ * Upper bound for the development extension to show up (commands in the palette, first diagnostics):
+ * every test polls for that fact and goes on as soon as it holds; only a failure waits this long.
+ */
+const READY_MS = +(process.env.READY_TIMEOUT_MS || 120000);
 
 function loadPlaywright() {
   // playwright-core lives next to code-server, not in the extension's own node_modules
@@ -89,18 +96,26 @@ async function startCodeServer({ runDir, userSettings = {}, onExit }) {
   const pidFile = process.env.EDITOR_TEST_PIDS ? path.join(process.env.EDITOR_TEST_PIDS, String(cs.pid)) : undefined;
   if (pidFile) { fs.mkdirSync(path.dirname(pidFile), { recursive: true }); fs.writeFileSync(pidFile, `${cs.pid}\n`); }
   let exited = false;
-  cs.on('exit', (code, sig) => { exited = true; if (onExit) onExit(code ?? sig); });
+  const exit = new Promise((resolve) => cs.on('exit', (code, sig) => { exited = true; if (onExit) onExit(code ?? sig); resolve(); }));
   const stop = async () => {
     if (!exited) {
       try { process.kill(-cs.pid, 'SIGTERM'); } catch { /* already gone */ }
-      for (let i = 0; i < 30 && !exited; i++) await new Promise((r) => setTimeout(r, 100));
+      // waits for the exit event; the 3 s bound is only SIGTERM's grace period before the SIGKILL below
+      let grace;
+      await Promise.race([exit, new Promise((r) => { grace = setTimeout(r, 3000); })]);
+      clearTimeout(grace);
     }
     // the group may outlive its leader (extension host, language server): make sure it is gone
     try { process.kill(-cs.pid, 'SIGKILL'); } catch { /* already gone */ }
     if (pidFile) fs.rmSync(pidFile, { force: true });
   };
-  for (let i = 0; !(await healthy(port)); i++) {
-    if (exited || i > 600) { await stop(); throw new Error(`code-server did not start (log: ${logPath})`); }
+  // polls /healthz (100 ms is the poll interval, not a wait for something to happen)
+  const deadline = Date.now() + START_MS;
+  while (!(await healthy(port))) {
+    if (exited || Date.now() > deadline) {
+      await stop();
+      throw new Error(`code-server ${exited ? 'exited before answering' : `did not answer /healthz within ${START_MS / 1000} s`} (log: ${logPath})`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return { port, host: `127.0.0.1:${port}`, pid: cs.pid, logPath, stop };
@@ -125,9 +140,37 @@ function workbenchUrl(host, folder, { devPath, testsPath } = {}) {
   return `http://${host}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
+/**
+ * What the remote extension host under `runDir` logged about extension `extId` (activation and its
+ * errors) and the tail of the extension's own output-channel log files: the first cause to put in a
+ * failure message when the extension never showed up. Tolerates missing logs.
+ */
+function extensionLog(runDir, extId = 'docksmith.docksmith') {
+  const out = [];
+  const ls = (d) => { try { return fs.readdirSync(d); } catch { return []; } };
+  const read = (f) => { try { return fs.readFileSync(f, 'utf8'); } catch { return ''; } };
+  const logs = path.join(runDir, 'user-data', 'logs');
+  for (const session of ls(logs)) {
+    for (const host of ls(path.join(logs, session)).filter((d) => d.startsWith('exthost'))) {
+      const dir = path.join(logs, session, host);
+      const lines = read(path.join(dir, 'remoteexthost.log')).split('\n');
+      lines.forEach((l, i) => {
+        if (!l.includes(extId)) return;
+        out.push(l.replace(/^\S+ \S+ /, '').slice(0, 300));
+        if (/\[error\]/.test(l) && lines[i + 1]) out.push(lines[i + 1].replace(/^\S+ \S+ /, '').slice(0, 300));
+      });
+      for (const f of ls(path.join(dir, extId))) {
+        const tail = read(path.join(dir, extId, f)).trim().split('\n').slice(-5);
+        out.push(...tail.filter(Boolean).map((l) => `${f}: ${l.replace(/^\S+ \S+ /, '').slice(0, 300)}`));
+      }
+    }
+  }
+  return out.length ? out.join(' | ') : `the extension host log never mentions ${extId} (never activated)`;
+}
+
 const SUMMARY = /^(\d+) passed, (\d+) failed$/;
 
 module.exports = {
-  REPO, EDITOR_DIR, FIXTURE_WORKSPACE, SUMMARY,
-  copyWorkspace, launchChromium, makeRunDir, startCodeServer, workbenchUrl,
+  REPO, EDITOR_DIR, FIXTURE_WORKSPACE, READY_MS, SUMMARY,
+  copyWorkspace, extensionLog, launchChromium, makeRunDir, startCodeServer, workbenchUrl,
 };

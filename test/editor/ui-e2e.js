@@ -27,14 +27,17 @@ async function setup(runDir) {
   const ws = h.copyWorkspace(path.join(runDir, 'workspace'), (rel) => /^(fixall|fixall-action|hover|quickfix)(\/|$)/.test(rel));
   await ui.openWorkbench({ runDir, ws, devPath, userSettings: { 'editor.hover.delay': 100, 'workbench.editor.enablePreview': false }, explorerRow: 'Dockerfile' });
   page = ui.page;
+  // opening the Dockerfile activates the extension (onLanguage:dockerfile); nothing below runs before
+  // its server has published the file's diagnostics (polled in the Problems panel)
   await ui.openFile('Dockerfile', 'FROM');
+  await ui.waitForDiagnostics('non-root-user');
 }
 
 async function body() {
-  const problemRow = (text) => page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
+  const problemRow = ui.problemRow;
   await check(CHECKS[0], async () => {
-    await page.keyboard.press('Control+Shift+M');
-    await problemRow('non-root-user').waitFor({ timeout: 30000 });
+    await ui.showProblems();
+    await problemRow('non-root-user').waitFor({ timeout: 15000 });
     lap('  problems row: ' + norm(await problemRow('non-root-user').innerText()).replace(/\s+/g, ' '));
     await shot('1-problems');
   });

@@ -101,17 +101,23 @@ async function setup(runDir) {
   } });
   page = ui.page;
   await ui.openFile('Dockerfile', 'docksmith');
+  // the extension is active once its server has published the file's findings (no USER: non-root-user);
+  // then the Problems panel closes again so the editor keeps its full height for the screenshots
+  await ui.waitForDiagnostics('non-root-user');
+  await page.keyboard.press('Control+J');
+  await page.locator('.part.panel').first().waitFor({ state: 'hidden', timeout: 15000 });
 }
 
 async function body() {
   await check(CHECKS[0], async () => {
-    // tokenization (and the injection, once the extension's contributions are read) is asynchronous
-    let tokens = null;
-    for (let i = 0; i < 100; i++) {
-      tokens = await lineTokens(PRAGMA_LINE);
-      if (tokens && tokens.some((t) => t.text === 'exec-form')) break;
-      await page.waitForTimeout(200);
-    }
+    // tokenization is asynchronous: wait until the pragma line shows the rule name as a token of its
+    // own (the injection grammar has applied); if it never does, the checks below say what is wrong
+    await page.waitForFunction((want) => {
+      const n = (s) => (s || '').replace(/\u00a0/g, ' ');
+      const line = [...document.querySelectorAll('.editor-instance .monaco-editor .view-lines .view-line')].find((el) => n(el.textContent) === want);
+      return !!line && [...line.querySelectorAll('span > span')].some((sp) => n(sp.textContent) === 'exec-form');
+    }, PRAGMA_LINE, { timeout: 30000 }).catch(() => lap('  the pragma line never got an exec-form token within 30 s'));
+    const tokens = await lineTokens(PRAGMA_LINE);
     if (!tokens) throw new Error('pragma line not rendered');
     lap(`  ${show(tokens)}`);
     const by = (w) => tokens.find((t) => t.text === w);

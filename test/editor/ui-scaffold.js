@@ -21,28 +21,33 @@ const EXAMPLE = path.join(h.REPO, 'examples', 'fastapi-service');
 const CHECKS = ['palette command writes Dockerfile + .dockerignore, Problems panel empty', 'existing Dockerfile: diff, Cancel writes nothing'];
 const ui = uiSession({ label: 'ui-scaffold', checks: CHECKS, shotPrefix: 'scaffold-', runDirPrefix: 'docksmith-scaffold-' });
 const { lap, shot, check, norm } = ui;
+const COMMAND = 'docksmith.createDockerfile';
+const TITLE = 'Docksmith: Create Dockerfile from pyproject.toml';
 let page;
 let ws; let dockerfile; let ignore;
 
+/** Polls `pred` (a file-system fact; 100 ms is the poll interval) until it holds; throws after `ms`. */
 async function waitFor(pred, what, ms = 30000) {
   for (const end = Date.now() + ms; Date.now() < end;) {
     if (pred()) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
 }
+
+/** Visible notification toasts, for failure messages (the command reports its errors there). */
+const toasts = async () => norm((await page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => [])).join(' | ')).replace(/\s+/g, ' ') || 'none';
 
 /** Command palette → the create command → the vCPU quick pick (returns the focused row's text). */
 async function runCreateCommand() {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+Shift+P');
-  await page.waitForFunction(() => !!document.activeElement?.closest('.quick-input-widget'));
-  await page.keyboard.type('Docksmith: Create Dockerfile from pyproject.toml');
-  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Create Dockerfile from pyproject.toml' }).first();
-  await row.waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'vCPU' }).first().waitFor({ timeout: 30000 });
-  await page.locator('.quick-input-list .monaco-list-row.focused').first().waitFor({ timeout: 10000 });
+  await ui.runCommand(TITLE);
+  // running the command activates the extension (if it is not yet) and asks the server for the project
+  try {
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'vCPU' }).first().waitFor({ timeout: h.READY_MS });
+  } catch {
+    throw new Error(`${COMMAND} ran but no vCPU pick appeared within ${h.READY_MS / 1000} s (notifications: ${await toasts()}); extension host: ${ui.extensionLog()}`);
+  }
+  await page.locator('.quick-input-list .monaco-list-row.focused').first().waitFor({ timeout: 15000 });
   return norm(await page.locator('.quick-input-list .monaco-list-row.focused').first().innerText()).replace(/\s+/g, ' ');
 }
 
@@ -54,6 +59,9 @@ async function setup(runDir) {
   await ui.openWorkbench({ runDir, ws, devPath, userSettings: { 'workbench.editor.enablePreview': false }, explorerRow: 'pyproject.toml' });
   page = ui.page;
   if (fs.existsSync(dockerfile)) throw new Error('the workspace copy already has a Dockerfile');
+  // no Dockerfile is open, so nothing activates the extension before the command does: wait until
+  // the workbench has registered the development extension's command (polled in the palette)
+  await ui.waitForCommand(COMMAND, TITLE);
 }
 
 async function body() {
@@ -73,26 +81,30 @@ async function body() {
     // the command opens the Dockerfile: its tab becomes active and the server lints it
     await page.locator('.tabs-container .tab.active', { hasText: 'Dockerfile' }).first().waitFor({ timeout: 15000 });
     await page.waitForFunction(() => /gunicorn/.test(document.querySelector('.editor-instance .monaco-editor .view-lines')?.textContent || ''), null, { timeout: 15000 });
-    await page.keyboard.press('Control+Shift+M');
-    await page.locator('.markers-panel').first().waitFor({ timeout: 15000 });
-    // give the server time to publish (a finding would show as a row); then the panel must still be empty
-    await new Promise((r) => setTimeout(r, 3000));
+    await ui.showProblems();
+    // An empty panel proves nothing until the server has linted this text. Control first: without
+    // USER 1000 the server reports non-root-user here; with the written text back, that row leaving
+    // the panel is the server's publication for the restored version. A publication carries all of a
+    // version's findings at once (pyproject.toml's are published before it), so the panel must then
+    // be empty: any finding on the written Dockerfile (or its pyproject.toml) would still be a row.
+    fs.writeFileSync(dockerfile, text.replace(/^USER 1000\n/m, ''));
+    await ui.problemRow('non-root-user').waitFor({ timeout: 30000 });
+    lap('  control: without USER 1000 the Problems panel shows non-root-user');
+    fs.writeFileSync(dockerfile, text);
+    await ui.problemRow('non-root-user').waitFor({ state: 'detached', timeout: 30000 });
+    lap('  written text restored: the non-root-user row left the panel');
     const rows = await page.locator('.markers-panel .monaco-list-row').count();
     const message = norm(await page.locator('.markers-panel .markers-panel-container .message-box-container, .markers-panel .message-box-container').first().innerText().catch(() => ''));
     lap(`  Problems panel: ${rows} row(s); message: ${message.trim() || '(none)'}`);
-    if (rows !== 0) throw new Error(`Problems panel has ${rows} row(s): ${norm(await page.locator('.markers-panel').first().innerText())}`);
+    if (rows !== 0) throw new Error(`Problems panel has ${rows} row(s): ${norm(await page.locator('.markers-panel').first().innerText()).replace(/\s+/g, ' ')}`);
     if (!/No problems/i.test(message)) throw new Error('Problems panel shows no "No problems" message');
     await shot('2-written');
-    // the panel is empty because the file is clean, not because nothing lints it: drop USER and a row appears
-    fs.writeFileSync(dockerfile, text.replace(/^USER 1000\n/m, ''));
-    await page.locator('.markers-panel .monaco-list-row', { hasText: 'non-root-user' }).first().waitFor({ timeout: 20000 });
-    lap('  control: without USER 1000 the Problems panel shows non-root-user');
   });
 
   await check(CHECKS[1], async () => {
     const before = '# hand-written\nFROM python:3.11\nCOPY . .\nRUN pip install .\nCMD gunicorn orders_api.main:app\n';
     fs.writeFileSync(dockerfile, before);
-    fs.rmSync(ignore);
+    fs.rmSync(ignore, { force: true });  // written by the first check, unless that one failed
     const mtime = fs.statSync(dockerfile).mtimeMs;
     await runCreateCommand();
     await page.keyboard.press('Enter');
@@ -106,8 +118,17 @@ async function body() {
     for (const b of ['Replace', 'Save as Dockerfile.docksmith', 'Cancel']) if (!buttons.includes(b)) throw new Error(`no "${b}" button (${buttons})`);
     await shot('3-diff');
     await toast.locator('.monaco-button', { hasText: /^Cancel$/ }).first().click();
+    // the command closes the diff after the choice and before it would write anything
     await diff.waitFor({ state: 'detached', timeout: 15000 });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Nothing is written on Cancel, and "nothing happened" has no event of its own. What marks the
+    // end of the cancelled run: the extension host runs one piece of JavaScript at a time, and the
+    // cancelled run, having seen the diff close, returns (or would start its writes) before the host
+    // handles anything newer. A second run of the command answered up to its vCPU pick (palette →
+    // extension host → file search → server → quick pick) comes after that; Escape cancels it in turn.
+    await runCreateCommand();
+    await page.keyboard.press('Escape');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'vCPU' }).first().waitFor({ state: 'hidden', timeout: 15000 });
+    lap('  a second run reached its vCPU pick (the cancelled run is over) and was dismissed');
     if (fs.readFileSync(dockerfile, 'utf8') !== before) throw new Error('Cancel changed the Dockerfile');
     if (fs.statSync(dockerfile).mtimeMs !== mtime) throw new Error('Cancel touched the Dockerfile');
     if (fs.existsSync(ignore)) throw new Error('Cancel wrote a .dockerignore');

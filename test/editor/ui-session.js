@@ -35,15 +35,16 @@ function uiSession({ label, checks, shotPrefix = '', runDirPrefix }) {
 
   /** code-server on `ws` with the extension at `devPath`, Chromium on its workbench, until the explorer lists `explorerRow`. */
   s.openWorkbench = async ({ runDir, ws, devPath, userSettings = {}, explorerRow }) => {
+    s.runDir = runDir;
     s.server = await h.startCodeServer({ runDir, userSettings });
     s.lap(`code-server up on ${s.server.host}; workspace: ${ws}`);
     s.browser = await h.launchChromium();
     s.page = await s.browser.newPage({ viewport: { width: 1400, height: 900 } });
     s.page.on('pageerror', (e) => console.log('  [page error]', e.message.slice(0, 200)));
     await s.page.goto(h.workbenchUrl(s.server.host, ws, { devPath }));
-    await s.page.waitForSelector('.monaco-workbench', { timeout: 60000 });
+    await s.page.waitForSelector('.monaco-workbench', { timeout: h.READY_MS });
     // the explorer lists the file once the remote extension host / file system is connected
-    await s.page.waitForSelector(`.explorer-folders-view .monaco-list-row[aria-label*="${explorerRow}"]`, { timeout: 60000 });
+    await s.page.waitForSelector(`.explorer-folders-view .monaco-list-row[aria-label*="${explorerRow}"]`, { timeout: h.READY_MS });
     s.lap(`workbench up, explorer shows ${explorerRow}`);
   };
 
@@ -53,14 +54,87 @@ function uiSession({ label, checks, shotPrefix = '', runDirPrefix }) {
     await page.keyboard.press('Control+P');
     await page.waitForFunction(() => !!document.activeElement?.closest('.quick-input-widget'));
     await page.keyboard.type(name);
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 15000 });
+    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 30000 });
     await page.keyboard.press('Enter');
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
-    await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('.editor-instance .monaco-editor .view-lines')?.textContent || ''), pattern, { timeout: 15000 });
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 30000 });
+    await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('.editor-instance .monaco-editor .view-lines')?.textContent || ''), pattern, { timeout: 30000 });
     s.lap(`${name} open in the editor`);
   };
 
+  /** Escape until no quick input (palette, quick pick) is open, then open the command palette and type `title`. */
+  async function typeInPalette(title) {
+    const page = s.page;
+    const widget = page.locator('.quick-input-widget:visible');
+    for (let i = 0; i < 5 && await widget.count(); i++) await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Shift+P');
+    await page.waitForFunction(() => !!document.activeElement?.closest('.quick-input-widget'), null, { timeout: 30000 });
+    await page.keyboard.type(title);
+    return page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  }
+
+  /**
+   * Polls the command palette until it lists `title` (the command `id` of the development extension).
+   * Retrying is what makes this a poll: an open palette computes its list as the filter is typed and
+   * does not add commands registered afterwards, and the workbench registers the development
+   * extension's contributions some seconds after the explorer is up (later still on a busy machine).
+   * Each attempt waits up to 5 s for the row, then closes the palette and opens it again.
+   */
+  s.waitForCommand = async (id, title) => {
+    const t = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      const row = await typeInPalette(title);
+      try {
+        await row.waitFor({ timeout: 5000 });
+        await s.page.keyboard.press('Escape');
+        s.lap(`command ${id} listed in the palette (attempt ${attempt}, ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+        return;
+      } catch { /* not listed yet */ }
+      if (Date.now() - t > h.READY_MS) {
+        await s.page.keyboard.press('Escape');
+        throw new Error(`command ${id} never registered ("${title}" not in the command palette after ${attempt} attempts, ${Math.round((Date.now() - t) / 1000)} s); extension host: ${s.extensionLog()}`);
+      }
+    }
+  };
+
+  /** Command palette → the row `title` → Enter (after waitForCommand it is listed at once). */
+  s.runCommand = async (title) => {
+    const row = await typeInPalette(title);
+    try { await row.waitFor({ timeout: 15000 }); } catch { throw new Error(`"${title}" is not in the command palette (it was before)`); }
+    await s.page.keyboard.press('Enter');
+  };
+
+  /** Shows the Problems panel (Ctrl+Shift+M toggles it: pressed only while the panel is not visible). */
+  s.showProblems = async () => {
+    const panel = s.page.locator('.markers-panel').first();
+    if (!await panel.isVisible()) await s.page.keyboard.press('Control+Shift+M');
+    await panel.waitFor({ state: 'visible', timeout: 30000 });
+  };
+
+  /** The Problems panel row of Docksmith's finding `rule`. */
+  s.problemRow = (rule) => s.page.locator('.markers-panel .monaco-list-row', { hasText: rule }).filter({ hasText: 'docksmith' }).first();
+
+  /**
+   * Opens the Problems panel and waits for Docksmith's `rule` finding on the open Dockerfile: the
+   * language server has published diagnostics, so the extension is active (its activate() registers
+   * the commands before it starts the client). Fails with the extension host's log as first cause.
+   */
+  s.waitForDiagnostics = async (rule, file = 'Dockerfile') => {
+    const t = Date.now();
+    await s.showProblems();
+    try {
+      await s.problemRow(rule).waitFor({ timeout: h.READY_MS });
+    } catch {
+      const panel = norm(await s.page.locator('.markers-panel').first().innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 200);
+      throw new Error(`no Docksmith ${rule} finding on ${file} ${Math.round((Date.now() - t) / 1000)} s after opening it: extension not active or its server publishes nothing (Problems panel: ${panel || 'empty'}); extension host: ${s.extensionLog()}`);
+    }
+    s.lap(`Docksmith diagnostics arrived: ${rule} in the Problems panel (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  };
+
+  /** The extension host's log lines about Docksmith (activation, errors, its output channel): for failure messages. */
+  s.extensionLog = () => (s.runDir ? h.extensionLog(s.runDir) : '(no run directory)');
+
   async function emergencyStop() {
+    // the 3 s only bounds a browser that does not close; the process group is killed next anyway
     try { if (s.browser) await Promise.race([s.browser.close(), new Promise((r) => setTimeout(r, 3000))]); } catch { /* closing anyway */ }
     try { if (s.server) process.kill(-s.server.pid, 'SIGKILL'); } catch { /* gone */ }
   }
@@ -92,7 +166,7 @@ function uiSession({ label, checks, shotPrefix = '', runDirPrefix }) {
       console.log(`TIMEOUT: ${label} did not finish in time\n${s.passed} passed, ${checks.length - s.passed} failed`);
       await emergencyStop();
       process.exit(4);
-    }, +(process.env.TEST_TIMEOUT_MS || 180000));
+    }, +(process.env.TEST_TIMEOUT_MS || 300000));
     overall.unref();
     main().catch(async (e) => {
       console.error('FATAL', e);
