@@ -3,7 +3,8 @@
 
 import { DockerfileModel, Instr, Stage } from './model';
 import { instrAt } from './pragmas';
-import { DepInstall, PackageOp, UserAdd, depInstall, packageOp, userAdd } from './commands';
+import { DepInstall, PackageOp, UserAdd, depInstall, innerCommands, packageOp, userAdd } from './commands';
+import { SimpleCommand } from './shell';
 import { DocWord, Invocation, Option, envValue, findInvocation, parseOptions, splitArgsValue } from './gunicorn';
 import { ASGI_FRAMEWORKS } from './standard';
 import { OffsetEdit, ProjectFacts, Standard } from './types';
@@ -15,7 +16,7 @@ export interface RunFacts {
 }
 
 /** RUN texts that cannot contain anything the rules look for are not tokenized at all. */
-const INTERESTING_RUN = /pip|uv|poetry|pipenv|apt|apk|yum|dnf|useradd|adduser|fastapi|flask/;
+const INTERESTING_RUN = /pip|uv|poetry|pdm|conda|mamba|apt|apk|yum|dnf|useradd|adduser|addgroup|fastapi|flask/;
 
 export interface GunicornSettings {
   /** Command line options, then GUNICORN_CMD_ARGS options (lower precedence). */
@@ -45,14 +46,22 @@ export class Analysis {
       f = { installs: [], packages: [], users: [] };
       const raw = this.model.text.slice(instr.argsStart, instr.end);
       if (INTERESTING_RUN.test(raw)) {
-        for (const cmd of this.model.runCommands(instr)) {
-          const d = depInstall(cmd);
-          if (d) f.installs.push(d);
-          const p = packageOp(cmd);
-          if (p) f.packages.push(p);
-          const u = userAdd(cmd);
-          if (u) f.users.push(u);
-        }
+        const visit = (cmds: readonly SimpleCommand[], nested: boolean) => {
+          cmds.forEach((cmd, k) => {
+            const d = depInstall(cmd, cmds[k - 1]);
+            if (d) f!.installs.push(nested ? { ...d, nested } : d);
+            const p = packageOp(cmd);
+            if (p) f!.packages.push(p);
+            const u = userAdd(cmd);
+            if (u) f!.users.push(u);
+            // `sh -c "pip install …"`, `$(pip install …)`: what runs inside counts too
+            if (cmd.words.some((w) => w.expands || w.inner)) {
+              const inner = innerCommands(cmd);
+              if (inner.length) visit(inner, true);
+            }
+          });
+        };
+        visit(this.model.runCommands(instr), false);
       }
       this.runCache.set(instr, f);
     }

@@ -2,7 +2,8 @@
 // wrappers such as `exec`, `env`, `sudo`), and whether it installs Python dependencies, system
 // packages, or creates a user.
 
-import { SimpleCommand, Word } from './shell';
+import { SimpleCommand, Word, parseShell } from './shell';
+import { pushAll } from './text';
 
 /** Last path component, without a Python version suffix (python3.11 → python, pip3 → pip). */
 export function programName(word: string): string {
@@ -47,6 +48,7 @@ export function findProgram(cmd: SimpleCommand | Word[], from = 0): Program | un
     if (ASSIGNMENT.test(w)) { env.set(w.slice(0, w.indexOf('=')), words[i]); i++; continue; }
     const name = programName(w);
     if (name === 'exec') { exec = true; i++; continue; }
+    if (RESERVED.has(w)) { i++; continue; }
     if (PASS_THROUGH.has(name)) {
       i++;
       while (i < words.length && words[i].value.startsWith('-')) {
@@ -84,11 +86,13 @@ export function findProgram(cmd: SimpleCommand | Word[], from = 0): Program | un
   return undefined;
 }
 
-export type InstallKind = 'pip' | 'uv-pip' | 'uv-sync' | 'poetry' | 'pipenv';
+export type InstallKind = 'pip' | 'pip-wheel' | 'uv-pip' | 'uv-sync' | 'poetry' | 'pdm' | 'pipenv' | 'conda';
 
 export interface DepInstall {
   kind: InstallKind;
   cmd: SimpleCommand;
+  /** The subcommand as written (`install`, `sync`, `wheel`, `download`, `add`, `create`). */
+  subcommand: string;
   /** Words after the install subcommand. */
   args: Word[];
   /** The install needs the project source (installs the project itself). */
@@ -99,18 +103,26 @@ export interface DepInstall {
   first: number;
   /** Index in cmd.words of the subcommand word (`install`, `sync`). */
   sub: number;
-  /** Installs only packaging tools (`pip install uv`, `pip install --upgrade pip`), not the project's dependencies. */
+  /** Installs only packaging tools (`pip install uv`, `pip install --upgrade pip`, the poetry installer script), not the project's dependencies. */
   toolOnly: boolean;
+  /** `uv pip install --system` (or UV_SYSTEM_PYTHON): into the system Python, without a lock. */
+  system?: boolean;
+  /** pip installs wheels built earlier (`--no-index --find-links`, `/wheels/*.whl`). */
+  fromWheels?: boolean;
+  /** pip reads a requirements list piped from `poetry export` / `pdm export` / `uv export`. */
+  exportedBy?: string;
+  /** The command sits inside another (`sh -c "…"`, `$(…)`): point at it, never rewrite it. */
+  nested?: boolean;
 }
 
 /** Packaging tools: installing them is a bootstrap, not a dependency install. */
-const TOOLS = new Set(['uv', 'pip', 'poetry', 'pipenv', 'setuptools', 'wheel', 'pip-tools', 'virtualenv', 'hatch', 'pdm', 'poetry-plugin-export']);
+const TOOLS = new Set(['uv', 'pip', 'poetry', 'pipenv', 'setuptools', 'wheel', 'pip-tools', 'virtualenv', 'hatch', 'pdm', 'poetry-plugin-export', 'mamba', 'conda', 'micromamba', 'build', 'twine', 'cython']);
 
 /** Index of the first word after `from` that is not an option (global options may precede subcommands). */
 function subcommandIndex(words: Word[], from: number): number {
   let i = from;
   while (i < words.length && words[i].value.startsWith('-')) {
-    if (/^--(cache-dir|directory|project|config-file|python|log|proxy|index-url|extra-index-url)$/.test(words[i].value)) i++;
+    if (/^--(cache-dir|directory|project|config-file|python|log|proxy|index-url|extra-index-url|prefix|name|root-prefix)$/.test(words[i].value) || /^-[pnr]$/.test(words[i].value)) i++;
     i++;
   }
   return i;
@@ -118,41 +130,94 @@ function subcommandIndex(words: Word[], from: number): number {
 
 const LOCAL_PATH = /^(\.|\.\/.*|\/.*|\.\.\/.*|[^=<>~!@]*\/[^=<>~!@]*)(\[.*\])?$/;
 
-export function depInstall(cmd: SimpleCommand): DepInstall | undefined {
+/** Installer scripts piped into an interpreter (`curl -sSL https://install.python-poetry.org | python3 -`). */
+const INSTALLER_URLS: [RegExp, InstallKind][] = [
+  [/install\.python-poetry\.org|python-poetry\/install|get-poetry\.py/, 'poetry'],
+  [/pdm-project\.org|install-pdm\.py/, 'pdm'],
+  [/astral\.sh\/uv/, 'uv-sync'],
+];
+
+const CONDA = new Set(['conda', 'mamba', 'micromamba']);
+
+/**
+ * The Python dependency install a simple command performs, if any. `prev` is the command piped
+ * into this one (`poetry export … | pip install -r /dev/stdin`, `curl … | python3 -`).
+ */
+export function depInstall(cmd: SimpleCommand, prev?: SimpleCommand): DepInstall | undefined {
   const prog = findProgram(cmd);
   if (!prog) return undefined;
   const w = cmd.words;
   const first = prog.name === 'pip' && w[prog.index - 1]?.value === '-m' ? prog.index - 2 : prog.index;
   const at = (k: number) => w[k]?.value;
+  const piped = prev && prev.next === '|' ? prev : undefined;
+  const base = { cmd, first, toolOnly: false };
+  if (piped && (prog.name === 'python' || isShellProgram(prog.name))) {
+    const url = piped.words.map((x) => x.value).find((v) => /^https?:\/\//.test(v)) ?? '';
+    const hit = INSTALLER_URLS.find(([re]) => re.test(url));
+    if (hit) return { ...base, kind: hit[1], subcommand: 'installer', args: [], sub: prog.index, needsSource: false, needsManifest: false, toolOnly: true };
+    return undefined;
+  }
   if (prog.name === 'pip') {
     const sub = subcommandIndex(w, prog.index + 1);
-    if (at(sub) !== 'install') return undefined;
-    return pipLike('pip', cmd, first, sub);
+    const verb = at(sub) ?? '';
+    if (verb === 'wheel' || verb === 'download') {
+      // Building wheels of the requirements (or the project) is the dependency install of a wheels
+      // builder; fetching one named package is not.
+      const d = { ...pipLike('pip-wheel', cmd, first, sub), subcommand: verb };
+      return { ...d, toolOnly: !d.needsManifest && !d.needsSource };
+    }
+    if (verb !== 'install') return undefined;
+    const d = { ...pipLike('pip', cmd, first, sub), subcommand: verb };
+    const exporter = piped && findProgram(piped);
+    if (exporter && ['poetry', 'pdm', 'uv', 'pipenv'].includes(exporter.name) && /^(export|requirements)$/.test(piped!.words[subcommandIndex(piped!.words, exporter.index + 1)]?.value ?? '')) {
+      return { ...d, exportedBy: `${exporter.name} export`, needsManifest: true, toolOnly: false };
+    }
+    return d;
   }
   if (prog.name === 'uv') {
     const sub = subcommandIndex(w, prog.index + 1);
-    if (at(sub) === 'pip' && at(sub + 1) === 'install') return pipLike('uv-pip', cmd, first, sub + 1);
+    if (at(sub) === 'pip' && at(sub + 1) === 'install') {
+      const d = { ...pipLike('uv-pip', cmd, first, sub + 1), subcommand: 'pip install' };
+      d.system = d.args.some((a) => a.value === '--system') || prog.env.get('UV_SYSTEM_PYTHON') !== undefined;
+      return d;
+    }
     if (at(sub) === 'sync') {
       const args = w.slice(sub + 1);
       const noProject = args.some((a) => /^--(no-install-project|no-install-workspace|only-group|only-dev)$/.test(a.value));
-      return { kind: 'uv-sync', cmd, args, needsSource: !noProject, needsManifest: true, first, sub, toolOnly: false };
+      return { ...base, kind: 'uv-sync', subcommand: 'sync', args, needsSource: !noProject, needsManifest: true, sub };
     }
     return undefined;
   }
-  if (prog.name === 'poetry' || prog.name === 'pipenv') {
+  if (prog.name === 'poetry' || prog.name === 'pipenv' || prog.name === 'pdm') {
     const sub = subcommandIndex(w, prog.index + 1);
-    if (at(sub) !== 'install' && !(prog.name === 'pipenv' && at(sub) === 'sync')) return undefined;
+    const verb = at(sub) ?? '';
+    if (verb !== 'install' && verb !== 'sync') return undefined;
     const args = w.slice(sub + 1);
-    const needsSource = prog.name === 'poetry' && !args.some((a) => a.value === '--no-root' || a.value.startsWith('--only'));
-    return { kind: prog.name, cmd, args, needsSource, needsManifest: true, first, sub, toolOnly: false };
+    const has = (re: RegExp) => args.some((a) => re.test(a.value));
+    // poetry and pdm install the project itself unless told not to; pipenv never does
+    const needsSource = prog.name === 'poetry' ? !has(/^(--no-root)$/)
+      : prog.name === 'pdm' ? !has(/^(--no-self|--no-editable)$/) : false;
+    return { ...base, kind: prog.name, subcommand: verb, args, needsSource, needsManifest: true, sub };
+  }
+  if (CONDA.has(prog.name)) {
+    let sub = subcommandIndex(w, prog.index + 1);
+    let verb = at(sub) ?? '';
+    if (verb === 'env' && /^(create|update)$/.test(at(sub + 1) ?? '')) { sub++; verb = `env ${at(sub)}`; }
+    if (!/^(install|create|update|env create|env update)$/.test(verb)) return undefined;
+    const args = w.slice(sub + 1);
+    const fromFile = args.some((a) => /^(-f|--file)(=.*)?$/.test(a.value)) || verb.startsWith('env');
+    const pkgs = args.filter((a, k) => !a.value.startsWith('-') && !/^(-[fcnp]|--(file|channel|name|prefix))$/.test(args[k - 1]?.value ?? ''));
+    const toolOnly = !fromFile && pkgs.length > 0 && pkgs.every((a) => TOOLS.has(a.value.toLowerCase().replace(/[=<>~!].*$/, '')) || /^python([=<>].*)?$/.test(a.value));
+    return { ...base, kind: 'conda', subcommand: verb, args, needsSource: false, needsManifest: fromFile, sub, toolOnly };
   }
   return undefined;
 }
 
-function pipLike(kind: 'pip' | 'uv-pip', cmd: SimpleCommand, first: number, sub: number): DepInstall {
+function pipLike(kind: 'pip' | 'pip-wheel' | 'uv-pip', cmd: SimpleCommand, first: number, sub: number): DepInstall {
   const args = cmd.words.slice(sub + 1);
   let needsSource = false;
   let needsManifest = false;
+  let fromWheels = false;
   let packages = 0;
   let tools = 0;
   for (let i = 0; i < args.length; i++) {
@@ -160,15 +225,62 @@ function pipLike(kind: 'pip' | 'uv-pip', cmd: SimpleCommand, first: number, sub:
     if (v === '-r' || v === '--requirement' || v === '-c' || v === '--constraint') { needsManifest = true; i++; continue; }
     if (/^(-r|--requirement=|-c|--constraint=)./.test(v)) { needsManifest = true; continue; }
     if (v === '-e' || v === '--editable') { const t = args[i + 1]?.value ?? ''; if (LOCAL_PATH.test(t)) needsSource = true; i++; continue; }
-    if (/^--(index-url|extra-index-url|target|prefix|root|find-links|python|platform|only-binary|no-binary|trusted-host|src|upgrade-strategy|progress-bar|cache-dir|timeout|retries)$/.test(v) || /^-[itf]$/.test(v)) { i++; continue; }
+    if (v === '--no-index' || v === '-f' || v === '--find-links' || v.startsWith('--find-links=')) fromWheels = true;
+    if (/^--(index-url|extra-index-url|target|prefix|root|find-links|python|platform|only-binary|no-binary|trusted-host|src|upgrade-strategy|progress-bar|cache-dir|timeout|retries|wheel-dir|dest)$/.test(v) || /^-[itfwd]$/.test(v)) { i++; continue; }
     if (v.startsWith('-')) continue;
     if (v.endsWith('.toml')) { needsManifest = true; continue; }
+    if (/\.whl$|(^|\/)wheels?\//.test(v)) { fromWheels = true; continue; }
     if (LOCAL_PATH.test(v) && !v.includes('://')) { needsSource = true; continue; }
     packages++;
     if (TOOLS.has(v.toLowerCase().replace(/[[<>=~!;].*$/, ''))) tools++;
   }
-  const toolOnly = !needsSource && !needsManifest && packages > 0 && tools === packages;
-  return { kind, cmd, args, needsSource, needsManifest, first, sub, toolOnly };
+  const toolOnly = !needsSource && !needsManifest && !fromWheels && packages > 0 && tools === packages;
+  return { kind, cmd, subcommand: 'install', args, needsSource, needsManifest, first, sub, toolOnly, fromWheels: fromWheels || undefined };
+}
+
+/** Words that open or continue a compound command (`if pip install …; then …`): the program comes after them. */
+export const RESERVED = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{']);
+
+/**
+ * The commands a simple command runs inside it: the script of `sh -c "…"`, and command
+ * substitutions `$(…)` / backquotes in its words. Bounded in depth.
+ */
+export function innerCommands(cmd: SimpleCommand, depth = 0): SimpleCommand[] {
+  if (depth > 3) return [];
+  const out: SimpleCommand[] = [];
+  const prog = findProgram(cmd);
+  const w = cmd.words;
+  if (prog && isShellProgram(w[prog.index].value) && /^-[a-z]*c[a-z]*$/.test(w[prog.index + 1]?.value ?? '') && w[prog.index + 2]?.inner) {
+    for (const c of parseShell(w[prog.index + 2].inner!).commands) { out.push(c); pushAll(out, innerCommands(c, depth + 1)); }
+  }
+  for (const word of w) {
+    if (!word.expands || (!word.value.includes('$(') && !word.value.includes('`'))) continue;
+    const raw = cmd.src.text.slice(word.start, word.end);
+    for (const [a, b] of substitutions(raw)) {
+      for (const c of parseShell(cmd.src.slice(word.start + a, word.start + b)).commands) { out.push(c); pushAll(out, innerCommands(c, depth + 1)); }
+    }
+  }
+  return out;
+}
+
+/** [start, end) of the text inside each `$(…)` and `` `…` `` of a raw word (outermost only). */
+function substitutions(raw: string): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === '\\') { i++; continue; }
+    if (raw[i] === '$' && raw[i + 1] === '(' && raw[i + 2] !== '(') {
+      let depth = 1;
+      let j = i + 2;
+      for (; j < raw.length && depth; j++) { if (raw[j] === '(') depth++; else if (raw[j] === ')') depth--; }
+      if (depth === 0) { out.push([i + 2, j - 1]); i = j - 1; }
+    } else if (raw[i] === '`') {
+      const j = raw.indexOf('`', i + 1);
+      if (j < 0) break;
+      out.push([i + 1, j]);
+      i = j;
+    }
+  }
+  return out;
 }
 
 export interface PackageOp {

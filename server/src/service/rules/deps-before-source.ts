@@ -5,7 +5,7 @@ import { Fix, OffsetEdit } from '../types';
 import { lineBreakAfter } from '../text';
 
 /** Dependency manifests: copying them before the install keeps the dependency layer cached. */
-const MANIFEST = /^(pyproject\.toml|uv\.lock|poetry\.lock|pdm\.lock|pipfile(\.lock)?|setup\.py|setup\.cfg|requirements.*\.(txt|in)|constraints.*\.txt)$/i;
+const MANIFEST = /^(pyproject\.toml|uv\.lock|poetry\.lock|pdm\.lock|pipfile(\.lock)?|setup\.py|setup\.cfg|requirements.*\.(txt|in)|constraints.*\.txt|environment.*\.ya?ml|conda-lock.*\.ya?ml)$/i;
 /** Files a build backend needs that are not source code: neither manifest nor source. */
 const NEUTRAL = /^(readme.*|license.*|licence.*|\.python-version)$/i;
 
@@ -26,6 +26,11 @@ function manifestsOf(install: DepInstall): string {
   if (install.kind === 'uv-sync') return 'pyproject.toml and uv.lock';
   if (install.kind === 'poetry') return 'pyproject.toml and poetry.lock';
   if (install.kind === 'pipenv') return 'Pipfile and Pipfile.lock';
+  if (install.kind === 'pdm') return 'pyproject.toml and pdm.lock';
+  if (install.kind === 'conda') {
+    const k = install.args.findIndex((w) => w.value === '-f' || w.value === '--file');
+    return k >= 0 && install.args[k + 1] ? install.args[k + 1].value : 'environment.yml';
+  }
   const reqs: string[] = [];
   install.args.forEach((w, i) => {
     if ((w.value === '-r' || w.value === '--requirement') && install.args[i + 1]) reqs.push(install.args[i + 1].value);
@@ -37,6 +42,8 @@ function manifestsOf(install: DepInstall): string {
 function installHint(install: DepInstall): string {
   if (install.kind === 'uv-sync') return '`uv sync --locked --no-install-project`';
   if (install.kind === 'poetry') return '`poetry install --no-root`';
+  if (install.kind === 'pdm') return '`pdm install --no-self`';
+  if (install.kind === 'pipenv') return '`pipenv install --deploy`';
   return 'the dependency install';
 }
 

@@ -55,28 +55,134 @@ const UV_INSTALL = /\b(pip3? install [^&;|]*\buv\b|astral\.sh\/uv)/;
 
 function checkRun(a: Analysis, r: Instr, state: StageState, report: RuleContext['report']): void {
   const raw = a.model.text.slice(r.argsStart, r.end);
+  const uvCopy = `\`COPY --from=ghcr.io/astral-sh/uv:${a.standard.uvVersion} /uv /uvx /bin/\``;
   for (const inst of a.run(r).installs) {
+    const said = `\`${commandText(inst)}\``;
     if (inst.kind === 'pip') {
       state.firstPip ??= r;
       const tools = inst.toolOnly ? inst.args.filter((w) => !w.value.startsWith('-')).map((w) => w.value).join(' ') : '';
       const uvItself = inst.toolOnly && /^uv([=<>~].*)?$/.test(tools);
-      report({ start: r.start, end: r.end, fix: inst.toolOnly && !uvItself ? undefined : pipToUv(a, r, inst, state),
-        message: !inst.toolOnly
-          ? 'Dependencies are installed with pip: the standard uses uv (5-10x faster, lock-file exact). Use `uv sync --locked` with uv.lock, else `uv pip install`.'
-          : uvItself
-            ? `uv is installed with pip: the standard copies the pinned binary instead (\`COPY --from=ghcr.io/astral-sh/uv:${a.standard.uvVersion} /uv /uvx /bin/\`).`
-            : `pip installs packaging tools (${tools}): the standard installs dependencies with uv, which needs neither.` });
-    } else if (inst.kind === 'uv-sync' && a.facts.hasUvLock) {
+      let message: string;
+      if (uvItself) message = `uv is installed with pip: the standard copies the pinned binary instead (${uvCopy}).`;
+      else if (inst.toolOnly) message = `pip installs packaging tools (${tools}): the standard installs dependencies with uv, which needs neither.`;
+      else if (inst.exportedBy) message = `pip installs what \`${inst.exportedBy}\` writes: two tools and no lock check. The standard installs the lock with uv: ${migration(inst.exportedBy.split(' ')[0])}, then \`uv sync --locked --no-dev\`.`;
+      else if (inst.fromWheels) message = 'pip installs wheels built in an earlier stage: the standard builds a virtualenv in the builder with `uv sync --locked --no-dev` and copies it (`COPY --from=builder /app/.venv /app/.venv`), with no second install.';
+      else message = 'Dependencies are installed with pip: the standard uses uv (5-10x faster, lock-file exact). Use `uv sync --locked` with uv.lock, else `uv pip install`.';
+      // with a uv.lock, `uv pip install` would still ignore it: the message says what to use instead
+      const noFix = inst.nested || inst.exportedBy || inst.fromWheels || (inst.toolOnly && !uvItself) || (!inst.toolOnly && a.facts.hasUvLock);
+      report({ start: r.start, end: r.end, message, fix: noFix ? undefined : pipToUv(a, r, inst, state) });
+    } else if (inst.kind === 'pip-wheel') {
+      if (inst.toolOnly) continue;
+      state.firstPip ??= r;
+      report({ start: r.start, end: r.end,
+        message: `${said} resolves and builds the dependencies with pip for a later install: the standard resolves them once with uv into a virtualenv (\`uv sync --locked --no-dev\` in the builder) and copies that virtualenv into the runtime.` });
+    } else if (inst.kind === 'uv-pip') {
+      if (inst.toolOnly || inst.args.some((w) => w.value === '--no-deps')) continue;
+      // Without a uv.lock there is nothing better to point at: `uv pip install` is what the pip fix writes.
+      if (!a.facts.hasUvLock) continue;
+      report({ start: r.start, end: r.end,
+        message: `${said} is uv, but without the lock${inst.system ? ' and without a virtualenv' : ''}: it resolves the requirements again and ignores uv.lock. Use \`uv sync --locked\`, which installs exactly the locked versions into /app/.venv.` });
+    } else if (inst.kind === 'uv-sync') {
+      if (inst.toolOnly) {
+        report({ start: r.start, end: r.end, message: `uv is installed by its install script (unpinned, downloaded at build time): the standard copies the pinned binary instead (${uvCopy}).` });
+        continue;
+      }
+      if (!a.facts.hasUvLock) continue;
       if (inst.args.some((w) => w.value === '--locked' || w.value === '--frozen')) continue;
       if (state.locked || LOCKED_ENV.test(raw)) continue;
       const at = wordSpan(inst.cmd, inst.cmd.words[inst.sub]).end;
       // --locked fails the build when uv.lock is not in the stage: only safe when it visibly is.
       const lockHere = state.lockCopied || a.model.flags(r).flags.some((f) => f.name === 'mount' && /uv\.lock/.test(f.value));
-      const fix: Fix = { title: 'Add --locked', safe: lockHere, edits: [{ start: at, end: at, newText: ' --locked' }] };
+      const fix: Fix | undefined = inst.nested ? undefined : { title: 'Add --locked', safe: lockHere, edits: [{ start: at, end: at, newText: ' --locked' }] };
       report({ start: r.start, end: r.end, fix,
         message: '`uv sync` without `--locked` may re-resolve and install versions other than uv.lock pins. Add `--locked` (or `--frozen`).' });
+    } else if (inst.kind === 'poetry' || inst.kind === 'pdm' || inst.kind === 'pipenv') {
+      if (inst.toolOnly) {
+        report({ start: r.start, end: r.end,
+          message: `${inst.kind} is installed by its installer script: the standard installs dependencies with uv, copied from its image (${uvCopy}), and needs no other tool.` });
+        continue;
+      }
+      const uv = uvEquivalent(inst);
+      report({ start: r.start, end: r.end, fix: uv.exact && !inst.nested ? replaceWithUv(a, r, inst, uv.command, state) : undefined,
+        message: `${said} installs with ${NAMES[inst.kind]}: the standard uses uv (faster, one lock format for every service). ${migration(inst.kind)}, then install with \`${uv.command}\`${uv.exact ? '' : ` (carry over ${uv.dropped.map((d) => `\`${d}\``).join(', ')} by hand)`}.` });
+    } else if (inst.kind === 'conda') {
+      report({ start: r.start, end: r.end,
+        message: inst.toolOnly
+          ? `${said} installs packaging tools with conda: the standard needs neither conda nor mamba, only uv on python:${a.standard.python.value}-slim.`
+          : `${said} installs from conda channels: the standard builds on python:${a.standard.python.value}-slim with uv. Declare the packages in pyproject.toml (their PyPI wheels), \`uv lock\`, and install with \`uv sync --locked\`.` });
     }
   }
+}
+
+const NAMES: Record<string, string> = { poetry: 'Poetry', pdm: 'PDM', pipenv: 'Pipenv', uv: 'uv' };
+
+/** How a project of this tool moves to uv.lock. */
+function migration(tool: string): string {
+  if (tool === 'pdm') return 'PDM projects already list their dependencies in `[project]`: move `[tool.pdm.dev-dependencies]` to `[dependency-groups]` and run `uv lock`';
+  if (tool === 'uv') return 'Keep uv.lock';
+  return `Migrate once with \`uvx migrate-to-uv\` (it converts ${tool === 'pipenv' ? 'the Pipfile and Pipfile.lock' : 'pyproject.toml and poetry.lock'} and writes uv.lock with the same pinned versions)`;
+}
+
+/** The command as written, from its program to its last word (for messages). */
+function commandText(inst: DepInstall): string {
+  const words = inst.cmd.words.slice(inst.first);
+  const text = words.map((w) => w.value).join(' ');
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
+
+/** Flags that only tune the old tool's output or environment: nothing to carry over. */
+const DROPPABLE = /^(-n|--no-interaction|--no-ansi|-q|--quiet|-v+|--verbose|--sync|--system|--deploy|--ignore-pipfile|--clear|--frozen-lockfile|--no-cache|--no-cache-dir|--check|--fail-on-empty|--no-lock|--skip-lock)$/;
+
+/** `uv sync --locked …` for a poetry / pdm / pipenv install, and whether every flag has a uv meaning. */
+export function uvEquivalent(inst: DepInstall): { command: string; exact: boolean; dropped: string[] } {
+  const flags: string[] = [];
+  const dropped: string[] = [];
+  let dev = inst.kind === 'pipenv' ? inst.args.some((w) => w.value === '--dev' || w.value === '-d') : true;
+  let project = inst.kind !== 'pipenv';
+  const args = inst.args;
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i].value;
+    const next = () => { const n = args[i + 1]?.value; i++; return n; };
+    const eq = v.indexOf('=');
+    const name = eq > 0 ? v.slice(0, eq) : v;
+    const value = (valued: boolean) => (eq > 0 ? v.slice(eq + 1) : valued ? next() : undefined);
+    if (inst.kind === 'poetry') {
+      if (name === '--no-root' || name === '--no-directory') { project = false; continue; }
+      if (name === '--no-dev') { dev = false; continue; }
+      if (name === '--only' || name === '--without') {
+        const groups = (value(true) ?? '').split(',').map((g) => g.trim());
+        if (name === '--only' && groups.length === 1 && groups[0] === 'main') { dev = false; continue; }
+        if (name === '--without' && groups.every((g) => g === 'dev' || g === 'test' || g === 'docs')) { dev = false; continue; }
+        dropped.push(`${name} ${groups.join(',')}`); continue;
+      }
+      if (name === '--with') { for (const g of (value(true) ?? '').split(',')) flags.push('--group', g.trim()); continue; }
+      if (name === '-E' || name === '--extras') { for (const e of (value(true) ?? '').split(/[ ,]+/).filter(Boolean)) flags.push('--extra', e); continue; }
+      if (name === '--all-extras') { flags.push('--all-extras'); continue; }
+    } else if (inst.kind === 'pdm') {
+      if (name === '--prod' || name === '--production') { dev = false; continue; }
+      if (name === '--no-self' || name === '--no-editable') { project = false; continue; }
+      if (name === '-G' || name === '--group') { const g = value(true); if (g === ':all') flags.push('--all-groups'); else if (g) flags.push('--group', g); continue; }
+    } else if (name === '--dev' || name === '-d') continue;
+    if (DROPPABLE.test(name)) continue;
+    dropped.push(v);
+  }
+  const command = ['uv sync --locked', ...(project ? [] : ['--no-install-project']), ...(dev ? [] : ['--no-dev']), ...flags].join(' ');
+  return { command, exact: dropped.length === 0, dropped };
+}
+
+/** Replace the poetry/pdm/pipenv command with its uv equivalent (and copy uv in once per stage). */
+function replaceWithUv(a: Analysis, run: Instr, inst: DepInstall, command: string, state: StageState): Fix | undefined {
+  const words = inst.cmd.words;
+  if (words.slice(inst.first).some((w) => w.expands)) return undefined;
+  const start = wordSpan(inst.cmd, words[inst.first]).start;
+  const end = wordSpan(inst.cmd, words[words.length - 1]).end;
+  const edits: OffsetEdit[] = [{ start, end, newText: command }];
+  if (!state.uv) {
+    state.firstPip ??= run;
+    const lineStart = a.commentBlockStart(state.firstPip);
+    edits.push({ start: lineStart, end: lineStart, newText: `COPY --from=ghcr.io/astral-sh/uv:${a.standard.uvVersion} /uv /uvx /bin/${a.newline}` });
+  }
+  return { title: `Replace with ${command} (after migrating to uv.lock)`, safe: false, edits };
 }
 
 function pipToUv(a: Analysis, run: Instr, inst: DepInstall, state: StageState): Fix | undefined {
@@ -100,7 +206,8 @@ function pipToUv(a: Analysis, run: Instr, inst: DepInstall, state: StageState): 
   }
   if (!state.uv) {
     // Every pip RUN of the stage inserts at the same place, so one COPY lands however many there are.
-    const lineStart = a.commentBlockStart(state.firstPip ?? run);
+    state.firstPip ??= run;
+    const lineStart = a.commentBlockStart(state.firstPip);
     edits.push({ start: lineStart, end: lineStart, newText: `${copyUv}${a.newline}` });
   }
   return { title: 'Install with uv', safe: false, edits };
