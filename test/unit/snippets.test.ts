@@ -270,9 +270,9 @@ describe('snippets/dockerfile.json', () => {
     assert.match(rt, /"0\.0\.0\.0:8080"/);
     assert.match(rt, /"--workers", "2"/);
     const custom = join(expand('docksmith-builder', { 1: '3.12' }), rt);
-    assert.deepEqual(findings(custom, ctx({ uid: 1001, port: 8080, healthPath: '/healthz', vcpu: 2 })), []);
+    assert.deepEqual(findings(custom, ctx({ uid: 1001, port: 8080, healthPath: '/healthz', vcpu: 2, python: '3.12' })), []);
     const rules = findings(custom).map((f) => f.split(' ')[0]);
-    for (const r of ['user-uid', 'workers-match-vcpu']) assert.ok(rules.includes(r), `with the default settings ${r} is reported (got ${rules.join(',')})`);
+    for (const r of ['user-uid', 'workers-match-vcpu', 'base-image']) assert.ok(rules.includes(r), `with the default settings ${r} is reported (got ${rules.join(',')})`);
 
     // the second choice of a choice placeholder is accepted too
     assert.deepEqual(findings(CONTEXTS['docksmith-cmd'].build(expand('docksmith-cmd', { 3: 'uvicorn_worker.UvicornWorker' }))), []);

@@ -55,6 +55,7 @@ export function makeStandard(layers: StandardLayers = {}): Standard {
     return { value: fallback, source: fallbackSource };
   }
   const derived = layers.requiresPython ? pythonForRequires(layers.requiresPython) : undefined;
+  const allowed = layers.requiresPython ? pythonMinorsAllowed(layers.requiresPython) : undefined;
   const pythonDefault = derived ?? DEFAULTS.python;
   const python = pick('python', 'python', pythonDefault, pythonDefault !== DEFAULTS.python ? `requires-python "${layers.requiresPython}"` : 'the standard');
   let vcpu: Standard['vcpu'];
@@ -71,6 +72,7 @@ export function makeStandard(layers: StandardLayers = {}): Standard {
     port: pick('port', 'port', DEFAULTS.port),
     healthPath: pick('healthPath', 'healthPath', DEFAULTS.healthPath),
     python,
+    pythonAllowed: allowed ? { minors: allowed, spec: layers.requiresPython! } : undefined,
     vcpu,
     target: optional('target'),
     framework: optional('framework'),
@@ -138,7 +140,8 @@ export function pythonForRequires(spec: string): string | undefined {
 function parseSpecifier(spec: string): Clause[] | undefined {
   const clauses: Clause[] = [];
   for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const m = /^(~=|===|==|!=|<=|>=|<|>)\s*v?([0-9]+(?:\.(?:[0-9]+|\*))*)$/.exec(part);
+    // A pre-release, post or dev suffix (`<3.13.0a1`) bounds at its release: 3.13.0 itself is then outside `<`.
+    const m = /^(~=|===|==|!=|<=|>=|<|>)\s*v?([0-9]+(?:\.(?:[0-9]+|\*))*)(?:\.?(?:a|b|rc|alpha|beta|c|pre|preview|post|dev)[0-9]*)*$/i.exec(part);
     if (!m) return undefined;
     clauses.push({ op: m[1], version: parseVersion(m[2]) });
   }

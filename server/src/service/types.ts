@@ -48,6 +48,8 @@ export interface Standard {
   port: Sourced<number>;
   healthPath: Sourced<string>;
   python: Sourced<string>;
+  /** The Python minors `requires-python` allows (undefined: no requires-python, or not understood). */
+  pythonAllowed?: { minors: string[]; spec: string };
   vcpu?: Sourced<number>;
   /** The stage that ships (`docker build --target`); undefined: the last stage. */
   target?: Sourced<string>;

@@ -1,4 +1,4 @@
-import { defineRule } from './rule';
+import { RuleContext, defineRule } from './rule';
 import { Stage, isPythonImage, parseImageRef } from '../model';
 import { Analysis } from '../analysis';
 import { OffsetEdit } from '../types';
@@ -28,7 +28,7 @@ export function judgePythonTag(tag: string | undefined, digest: boolean, python:
   return { problem: `the full image \`${tag}\` (~1 GB with compilers)`, fixedTag: () => `${version}-slim${variant}`, keepsVersion: true };
 }
 
-function fixEdit(a: Analysis, stage: Stage, fixed: string, keepsVersion: boolean): OffsetEdit | undefined {
+function fixEdit(a: Analysis, stage: Stage, fixed: string, keepsVersion: boolean, literalOnly = false): OffsetEdit | undefined {
   // Edit the literal text of the FROM's image: tag part when it is written out, else append.
   const from = stage.from;
   const raw = stage.imageRaw;
@@ -42,6 +42,7 @@ function fixEdit(a: Analysis, stage: Stage, fixed: string, keepsVersion: boolean
   if (rawTag === undefined) return { start: at + ref.length, end: at + ref.length, newText: `:${fixed}` };
   const tagStart = at + colon + 1;
   if (!rawTag.includes('$')) return { start: tagStart, end: tagStart + rawTag.length, newText: fixed };
+  if (literalOnly) return undefined; // the version comes from an ARG: its default is where to change it
   // ARG-built tag: keep the variable, adjust the literal variant (`${PY}` → `${PY}-slim`, `${PY}-alpine` → `${PY}-slim`).
   if (!keepsVersion) return undefined;
   const lit = /^(\$\{[^}]+\}|\$[A-Za-z_][A-Za-z0-9_]*)(.*)$/.exec(rawTag);
@@ -70,27 +71,64 @@ export default defineRule({
     fix: 'safe',
     docs: {
       summary: 'Python stages build FROM a pinned `python:3.X-slim` image.',
-      whatItDoes: 'Checks every stage FROM the official python image (tags built from ARGs are resolved first): full images, `-alpine`, untagged, `latest` and major-only tags are reported. The Python minor itself is yours (it follows `requires-python`). The fix is applied on save, except in a builder stage that installs Python dependencies without installing compilers itself: it may rely on the full image\'s gcc, so there the fix is a quick fix to review.',
+      whatItDoes: 'Checks every stage FROM the official python image (tags built from ARGs are resolved first): full images, `-alpine`, untagged, `latest` and major-only tags are reported, and so is a Python minor other than the project\'s (the standard\'s 3.11, else `python` in `[tool.docksmith]`, else the lowest minor `requires-python` allows when it excludes 3.11; an error when `requires-python` excludes the image\'s minor). Distro suffixes, patch pins and digests are fine. A runtime that does not start from the official image (uv\'s image, an OS image, distroless, tiangolo) is reported with what that base means. The fix is applied on save, except in a builder stage that installs Python dependencies without installing compilers itself: it may rely on the full image\'s gcc, so there the fix is a quick fix to review.',
       why: 'The full image is ~1 GB of compilers and tools; alpine uses musl, so manylinux wheels do not install and builds compile from source; untagged, `latest` and `3-slim` change Python under you on the next pull.',
       example: 'FROM python:3.11 AS builder',
       useInstead: 'FROM python:3.11-slim AS builder',
     },
   },
   check({ a, report }) {
+    const want = a.standard.python.value;
+    const runtimeRoot = a.final?.root;
     for (const stage of a.model.stages) {
       if (stage.parent || stage.image === undefined) continue;
       const image = stage.image;
       const { name, tag, digest } = parseImageRef(image);
-      if (!isPythonImage(name)) continue;
-      const verdict = judgePythonTag(tag, digest, a.standard.python.value);
-      if (!verdict) continue;
-      const fixedTag = verdict.fixedTag?.(tag ?? '');
-      const edit = fixedTag ? fixEdit(a, stage, fixedTag, !!verdict.keepsVersion) : undefined;
+      if (!isPythonImage(name)) {
+        if (stage === runtimeRoot) reportForeignRuntime(a, stage, name, tag, report);
+        continue;
+      }
+      const verdict = judgePythonTag(tag, digest, want);
+      if (verdict) {
+        const fixedTag = verdict.fixedTag?.(tag ?? '');
+        const edit = fixedTag ? fixEdit(a, stage, fixedTag, !!verdict.keepsVersion) : undefined;
+        report({
+          start: stage.from.start, end: stage.from.end,
+          fix: edit && { title: `Use ${name}:${fixedTag}`, safe: !mayNeedCompilers(a, stage), edits: [edit] },
+          message: `Base image ${image} is ${verdict.problem}. The standard is a pinned slim image: \`${name}:${fixedTag ?? `${want}-slim`}\`.`,
+        });
+      }
+      // The Python minor: a finding of its own, so that fixing the variant leaves it as it was.
+      const minor = tag !== undefined ? /^(\d+\.\d+)(?:[.\-]|$|a|b|rc)/.exec(tag)?.[1] : undefined;
+      if (!minor || minor === want) continue;
+      const allowed = a.standard.pythonAllowed;
+      const excluded = !!allowed && !allowed.minors.includes(minor);
+      const why = excluded ? `requires-python "${allowed!.spec}" excludes it` : `the project's Python is ${want} (${a.standard.python.source})`;
+      const newTag = tag!.replace(/^\d+\.\d+(\.\d+)?((a|b|rc)\d+)?/, want);
+      const edit = fixEdit(a, stage, newTag, true, true);
       report({
-        start: stage.from.start, end: stage.from.end,
-        fix: edit && { title: `Use ${name}:${fixedTag}`, safe: !mayNeedCompilers(a, stage), edits: [edit] },
-        message: `Base image ${image} is ${verdict.problem}. The standard is a pinned slim image: \`${name}:${fixedTag ?? `${a.standard.python.value}-slim`}\`.`,
+        start: stage.from.start, end: stage.from.end, severity: excluded ? 'error' : undefined,
+        fix: edit && { title: `Use Python ${want} (${name}:${newTag})`, safe: false, edits: [edit] },
+        message: `Python ${minor}: ${why}. Build on \`python:${want}-slim\`, the same minor in every stage.`,
       });
     }
   },
 });
+
+/** What to say about a runtime that does not start from the official python image. */
+function reportForeignRuntime(a: Analysis, stage: Stage, name: string, tag: string | undefined, report: RuleContext['report']): void {
+  const want = `python:${a.standard.python.value}-slim`;
+  const at = { start: stage.from.start, end: stage.from.end };
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  if (/(^|\/)astral-sh\/uv$/.test(name)) {
+    report({ ...at, message: `The runtime starts from uv's image (${tag ?? 'latest'}): uv and a python-build-standalone Python, not the official image. The standard runtime is \`${want}\`; uv belongs in the builder, and the runtime gets only the virtualenv.` });
+  } else if (/^tiangolo\//.test(name)) {
+    report({ ...at, message: `The runtime starts from ${name}, which its author has deprecated: the server command and its settings live in the image's /start.sh and gunicorn_conf.py, out of sight of reviewers. The standard is \`${want}\` with the gunicorn command in this Dockerfile.` });
+  } else if (/distroless\/python/.test(name)) {
+    report({ ...at, message: `The runtime starts from distroless Python: Debian's python3, whose minor follows the distroless release rather than the project, and no shell for HEALTHCHECK or debugging. The standard runtime is \`${want}\`.` });
+  } else if (/^(debian|ubuntu|alpine|amazonlinux|rockylinux|almalinux|centos|fedora|redhat\/ubi\d*(-minimal)?|ubi\d*)$/.test(name.replace(/^(docker\.io\/|library\/)+/, ''))) {
+    report({ ...at, message: `The runtime starts from the OS image ${base}${tag ? `:${tag}` : ''}: its Python comes from the distribution's packages, so its version follows the distro, not the project. The standard runtime is \`${want}\`.` });
+  } else if (name !== 'scratch') {
+    report({ ...at, uncertain: true, message: `The runtime starts from ${name}${tag ? `:${tag}` : ''}, not the official python image: Docksmith cannot see which Python it has. The standard runtime is \`${want}\`.` });
+  }
+}
