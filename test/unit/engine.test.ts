@@ -142,13 +142,13 @@ describe('fixes', () => {
     assert.equal(applyEdits('hello', [{ start: 5, end: 5, newText: '!' }, { start: 0, end: 1, newText: 'J' }]), 'Jello!');
   });
   it('fix-all on a file breaking most rules is idempotent and leaves no safe fix behind', () => {
-    const t = 'FROM python:3.12\r\nWORKDIR /app\r\nCOPY . .\r\nRUN uv sync\r\nCMD gunicorn main:app -w 9 --bind 127.0.0.1:8000\r\n';
+    const t = 'FROM python:3.11\r\nWORKDIR /app\r\nCOPY . .\r\nRUN uv sync\r\nCMD gunicorn main:app -w 9 --bind 127.0.0.1:8000\r\n';
     const c = ctx();
     const once = fixAll(t, c);
     assert.equal(fixAll(once, c), once);
     assert.ok(!lint(once, c).some((d) => d.fix?.safe));
     assert.ok(!/[^\r]\n/.test(once), 'line endings stay CRLF');
-    assert.match(once, /^FROM python:3\.12-slim\r\n/);
+    assert.match(once, /^FROM python:3\.11-slim\r\n/);
     assert.match(once, /USER 1000\r\nCMD \["gunicorn", "main:app", "-w", "4", "--bind", "0\.0\.0\.0:8000"/);
   });
 });
@@ -156,11 +156,13 @@ describe('fixes', () => {
 describe('fix safety', () => {
   it('base-image: safe in the runtime stage and in builders that install their compilers; a quick fix only where a builder may rely on the full image\'s gcc', () => {
     const fixOf = (t: string, line: number) => lint(t, ctx()).find((d) => d.rule === 'base-image' && d.range.start.line === line)?.fix;
-    const t = 'FROM python:3.12 AS build\nRUN pip install -r requirements.txt\nFROM python:3.12 AS tools\nRUN apt-get install -y gcc && pip install x\nFROM python:3.12\n';
+    const t = 'FROM python:3.11 AS build\nRUN pip install -r requirements.txt\nFROM python:3.11 AS tools\nRUN apt-get install -y gcc && pip install x\nFROM python:3.11\n';
     assert.equal(fixOf(t, 0)?.safe, false);
     assert.equal(fixOf(t, 2)?.safe, true);
     assert.equal(fixOf(t, 4)?.safe, true);
-    assert.match(fixAll(t, ctx()), /^FROM python:3\.12 AS build\n[\s\S]*FROM python:3\.12-slim AS tools\n[\s\S]*FROM python:3\.12-slim\n/);
+    assert.match(fixAll(t, ctx()), /^FROM python:3\.11 AS build\n[\s\S]*FROM python:3\.11-slim AS tools\n[\s\S]*FROM python:3\.11-slim\n/);
+    // a change of Python minor is never a fix to apply unseen
+    assert.equal(fixOf('FROM python:3.12\n', 0)?.safe, false);
   });
 });
 

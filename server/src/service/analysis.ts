@@ -6,7 +6,7 @@ import { instrAt } from './pragmas';
 import { DepInstall, PackageOp, UserAdd, depInstall, innerCommands, packageOp, userAdd } from './commands';
 import { SimpleCommand } from './shell';
 import { DocWord, Invocation, Option, envValue, findInvocation, parseOptions, splitArgsValue } from './gunicorn';
-import { ASGI_FRAMEWORKS } from './standard';
+import { ASGI_FRAMEWORKS, WSGI_FRAMEWORKS } from './standard';
 import { OffsetEdit, ProjectFacts, Standard } from './types';
 
 export interface RunFacts {
@@ -102,18 +102,30 @@ export class Analysis {
     return g?.cli.get(name)?.at(-1) ?? g?.envArgs.get(name)?.at(-1);
   }
 
-  /** Is the project an ASGI service (FastAPI, Starlette, …)? */
-  isAsgi(): boolean {
+  /**
+   * What kind of app gunicorn serves, and how Docksmith knows: declared in the configuration, from
+   * the project's dependencies, from what the Dockerfile installs, or assumed (the standard is
+   * written for FastAPI services, so without evidence an ASGI app is assumed).
+   */
+  appKind(): { asgi: boolean; evidence: 'declared' | 'dependencies' | 'dockerfile' | 'assumed' } {
+    const declared = this.standard.framework?.value;
+    if (declared) return { asgi: declared === 'asgi', evidence: 'declared' };
     const deps = this.facts.dependencies ?? [];
-    if (deps.some((d) => ASGI_FRAMEWORKS.includes(d))) return true;
+    if (deps.some((d) => ASGI_FRAMEWORKS.includes(d))) return { asgi: true, evidence: 'dependencies' };
+    if (deps.some((d) => WSGI_FRAMEWORKS.includes(d))) return { asgi: false, evidence: 'dependencies' };
+    let wsgi = false;
     for (const s of this.model.stages) {
       for (const r of this.runs(s)) {
         for (const inst of this.run(r).installs) {
-          if (inst.args.some((a) => ASGI_FRAMEWORKS.includes(a.value.toLowerCase().replace(/[[<>=~!;].*$/, '')))) return true;
+          for (const arg of inst.args) {
+            const name = arg.value.toLowerCase().replace(/[[<>=~!;].*$/, '');
+            if (ASGI_FRAMEWORKS.includes(name)) return { asgi: true, evidence: 'dockerfile' };
+            if (WSGI_FRAMEWORKS.includes(name)) wsgi = true;
+          }
         }
       }
     }
-    return false;
+    return wsgi ? { asgi: false, evidence: 'dockerfile' } : { asgi: true, evidence: 'assumed' };
   }
 
   /** The document's line ending. */

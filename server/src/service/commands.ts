@@ -66,7 +66,15 @@ export function findProgram(cmd: SimpleCommand | Word[], from = 0): Program | un
     }
     if (name === 'gosu' || name === 'su-exec' || name === 'chpst' || name === 'setpriv') { i += 2; continue; }
     if (name === 'newrelic-admin' && words[i + 1]?.value === 'run-program') { i += 2; continue; }
-    if ((name === 'uv' || name === 'poetry' || name === 'pipenv' || name === 'hatch') && words[i + 1]?.value === 'run') {
+    if ((name === 'conda' || name === 'mamba' || name === 'micromamba') && words[i + 1]?.value === 'run') {
+      i += 2;
+      while (i < words.length && words[i].value.startsWith('-')) {
+        if (/^(-n|-p|--name|--prefix|--cwd)$/.test(words[i].value)) i++;
+        i++;
+      }
+      continue;
+    }
+    if ((name === 'uv' || name === 'poetry' || name === 'pipenv' || name === 'hatch' || name === 'pdm') && words[i + 1]?.value === 'run') {
       i += 2;
       while (i < words.length && words[i].value.startsWith('-')) {
         // uv run options that take a value
@@ -332,7 +340,8 @@ export function packageName(word: string): string {
   return word.replace(/[=<>~].*$/, '').replace(/:.*$/, '').toLowerCase();
 }
 
-export interface UserAdd { name: string; uid?: string; uidWord?: Word }
+/** `system`: created as a system account (`useradd -r`, `adduser --system`/`-S`), which gets a UID below 1000. */
+export interface UserAdd { name: string; uid?: string; uidWord?: Word; system: boolean }
 
 /** `useradd`/`adduser` creating a named user, with its UID when given. */
 export function userAdd(cmd: SimpleCommand): UserAdd | undefined {
@@ -345,8 +354,12 @@ export function userAdd(cmd: SimpleCommand): UserAdd | undefined {
   const valued = prog.name === 'useradd'
     ? /^-[bcdefgGkKpsuRP]$|^--(base-dir|comment|home-dir|home|expiredate|inactive|gid|groups|skel|key|password|shell|uid|root|prefix|selinux-user|firstuid|lastuid|ingroup|gecos|extrausers)$/
     : /^-[hgsGuk]$|^--(home|shell|ingroup|gid|uid|gecos|firstuid|lastuid|conf|comment|add-extra-groups)$/; // BusyBox -D/-H/-S are flags
+  let system = false;
+  // no-value short flags may be combined (`useradd -rm`, BusyBox `adduser -DHS`)
+  const systemFlag = prog.name === 'useradd' ? /^(--system|-[lmMNoU]*r[lmMNoU]*)$/ : /^(--system|-[DH]*S[DH]*)$/;
   for (let i = prog.index + 1; i < w.length; i++) {
     const v = w[i].value;
+    if (systemFlag.test(v)) { system = true; continue; }
     if (v === '-u' || v === '--uid') { uid = w[i + 1]?.value; uidWord = w[i + 1]; i++; continue; }
     if (v.startsWith('--uid=')) { uid = v.slice(6); uidWord = w[i]; continue; }
     if (/^-u\d+$/.test(v)) { uid = v.slice(2); uidWord = w[i]; continue; }
@@ -355,5 +368,5 @@ export function userAdd(cmd: SimpleCommand): UserAdd | undefined {
     if (name === undefined) name = v;
     else if (prog.name === 'adduser') break; // `adduser user group` adds to a group
   }
-  return name ? { name, uid, uidWord } : undefined;
+  return name ? { name, uid, uidWord, system } : undefined;
 }

@@ -83,7 +83,8 @@ function scanCommandInstr(model: DockerfileModel, instr: Instr): CommandInstr {
   return { instr, exec: false, words: parsed.commands.flatMap((c) => c.words.map((w) => docWord(src, w, 'shell'))), script };
 }
 
-export type ServerKind = 'gunicorn' | 'uvicorn' | 'hypercorn' | 'fastapi' | 'flask' | 'django' | 'granian' | 'daphne';
+/** `python` is a Python file or module run directly (`python app.py`, `python -m app`): whatever it serves, not gunicorn. */
+export type ServerKind = 'gunicorn' | 'uvicorn' | 'hypercorn' | 'fastapi' | 'flask' | 'django' | 'granian' | 'daphne' | 'uwsgi' | 'waitress' | 'litestar' | 'python';
 
 export interface Option { flag: DocWord; value?: DocWord; /** `--workers=4` or `-w4` in one word. */ inline?: string }
 
@@ -131,14 +132,34 @@ const HYPERCORN_VALUED: Record<string, string> = { '-b': 'bind', '-w': 'workers'
 
 const SERVERS: Record<string, ServerKind> = {
   gunicorn: 'gunicorn', uvicorn: 'uvicorn', hypercorn: 'hypercorn', fastapi: 'fastapi', flask: 'flask', granian: 'granian', daphne: 'daphne',
-  'django-admin': 'django', 'manage.py': 'django',
+  'django-admin': 'django', 'manage.py': 'django', uwsgi: 'uwsgi', 'waitress-serve': 'waitress', litestar: 'litestar',
 };
+
+/** Modules that are tools, not the app (`python -m pip`, `python -m alembic upgrade`): never taken for the server. */
+const NOT_A_SERVER = /^(pip|venv|ensurepip|compileall|pytest|alembic|celery|rq|dramatiq|http\.server|json\.tool|site|unittest|coverage|playwright|spacy|nltk|scripts?\b.*)$/;
 
 function serverKind(prog: Program, words: DocWord[] | Word[]): ServerKind | undefined {
   const k = SERVERS[prog.name];
   if (k) return k;
   // `python manage.py runserver`
   if (prog.name === 'python' && words[prog.index + 1] && programName(words[prog.index + 1].value) === 'manage.py') return 'django';
+  return undefined;
+}
+
+/** `python app.py` / `python -m app`: a Python program run directly, or undefined. */
+function pythonProgram(prog: Program, words: DocWord[] | Word[]): string | undefined {
+  const at = (k: number) => words[k]?.value ?? '';
+  if (prog.name === 'python') {
+    let j = prog.index + 1;
+    while (j < words.length && /^-[^m-]/.test(at(j))) j++;
+    const file = at(j);
+    return /\.py$/.test(file) && programName(file) !== 'manage.py' ? `python ${file}` : undefined;
+  }
+  // findProgram resolves `python -m X` to X: the word before is `-m` (or `-mX`)
+  const before = at(prog.index - 1);
+  if ((before === '-m' || (prog.index === words.length || true) && at(prog.index).startsWith('-m')) && !SERVERS[prog.name] && !NOT_A_SERVER.test(prog.name)) {
+    if (before === '-m' || /^-m./.test(at(prog.index))) return `python -m ${prog.name}`;
+  }
   return undefined;
 }
 
@@ -212,7 +233,7 @@ export function findInvocation(model: DockerfileModel, stage: Stage): Invocation
     const holder = scriptWord.start >= (c?.instr.start ?? Infinity) ? c! : (e ?? c)!;
     return fromScript({ src: scriptWord.inner, commands: parsed.commands, usesShell: parsed.usesShell, ctx: scriptWord.ctx, wrapped: true }, holder.instr, e, c);
   }
-  let kind = serverKind(prog, argv);
+  let kind = serverKind(prog, argv) ?? (pythonProgram(prog, argv) ? 'python' : undefined);
   if (!kind || !isServing(kind, argv.slice(prog.index).map((w) => w.value))) {
     // `ENTRYPOINT ["/entrypoint.sh"]` + `CMD ["gunicorn", …]`: the script usually ends with exec "$@".
     // Only where the server clearly starts a command line of its own: the first word of CMD after an
@@ -239,6 +260,7 @@ function isServing(kind: ServerKind, words: string[]): boolean {
   if (kind === 'django') return words.includes('runserver');
   if (kind === 'flask') return rest.includes('run');
   if (kind === 'fastapi') return rest[0] === 'run' || rest[0] === 'dev';
+  if (kind === 'litestar') return rest.includes('run');
   return true;
 }
 
@@ -247,11 +269,14 @@ export function isShellDashC(argv: { value: string }[], index: number): boolean 
 }
 
 function fromScript(script: ParsedScript, instr: Instr, e?: CommandInstr, c?: CommandInstr): Invocation | undefined {
+  // A known server anywhere in the script; failing that, a Python program the script ends with
+  // (`python manage.py migrate && python app.py`), never a helper run before the server.
+  const lastIndex = script.commands.length - 1;
   for (let k = 0; k < script.commands.length; k++) {
     const cmd = script.commands[k];
     const prog = findProgram(cmd);
     if (!prog) continue;
-    const kind = serverKind(prog, cmd.words);
+    const kind = serverKind(prog, cmd.words) ?? (k === lastIndex && pythonProgram(prog, cmd.words) ? 'python' : undefined);
     if (!kind) continue;
     if (!isServing(kind, cmd.words.slice(prog.index).map((w) => w.value))) continue;
     const words = cmd.words.slice(prog.index).map((w) => docWord(script.src, w, 'shell'));

@@ -19,6 +19,8 @@ export const ASGI_WORKERS = new Set(['uvicorn.workers.UvicornWorker', 'uvicorn.w
   'uvicorn_worker.UvicornWorker', 'uvicorn_worker.UvicornH11Worker', 'asgi']);
 /** Dependencies that make a project an ASGI service. */
 export const ASGI_FRAMEWORKS = ['fastapi', 'starlette', 'quart', 'uvicorn', 'litestar', 'sanic'];
+/** Dependencies that make a project a WSGI app (gunicorn's sync workers are right for it). */
+export const WSGI_FRAMEWORKS = ['flask', 'django', 'pyramid', 'bottle', 'falcon', 'web-py', 'cherrypy'];
 export const SUPPORTED_PYTHON = ['3.9', '3.10', '3.11', '3.12', '3.13', '3.14'];
 
 export interface StandardInput {

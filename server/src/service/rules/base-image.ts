@@ -89,27 +89,26 @@ export default defineRule({
         continue;
       }
       const verdict = judgePythonTag(tag, digest, want);
-      if (verdict) {
-        const fixedTag = verdict.fixedTag?.(tag ?? '');
-        const edit = fixedTag ? fixEdit(a, stage, fixedTag, !!verdict.keepsVersion) : undefined;
-        report({
-          start: stage.from.start, end: stage.from.end,
-          fix: edit && { title: `Use ${name}:${fixedTag}`, safe: !mayNeedCompilers(a, stage), edits: [edit] },
-          message: `Base image ${image} is ${verdict.problem}. The standard is a pinned slim image: \`${name}:${fixedTag ?? `${want}-slim`}\`.`,
-        });
-      }
-      // The Python minor: a finding of its own, so that fixing the variant leaves it as it was.
+      // The Python minor, when the tag names one other than the project's
       const minor = tag !== undefined ? /^(\d+\.\d+)(?:[.\-]|$|a|b|rc)/.exec(tag)?.[1] : undefined;
-      if (!minor || minor === want) continue;
+      const wrongMinor = minor !== undefined && minor !== want ? minor : undefined;
+      if (!verdict && !wrongMinor) continue;
       const allowed = a.standard.pythonAllowed;
-      const excluded = !!allowed && !allowed.minors.includes(minor);
-      const why = excluded ? `requires-python "${allowed!.spec}" excludes it` : `the project's Python is ${want} (${a.standard.python.source})`;
-      const newTag = tag!.replace(/^\d+\.\d+(\.\d+)?((a|b|rc)\d+)?/, want);
-      const edit = fixEdit(a, stage, newTag, true, true);
+      const excluded = !!wrongMinor && !!allowed && !allowed.minors.includes(wrongMinor);
+      const minorWhy = wrongMinor && `Python ${wrongMinor}: ${excluded ? `requires-python "${allowed!.spec}" excludes it` : `the project's Python is ${want} (${a.standard.python.source})`}`;
+      // One finding per FROM, one fix for everything wrong with the tag. A change of Python minor is for review.
+      let fixedTag = verdict?.fixedTag?.(tag ?? '');
+      if (wrongMinor) {
+        const variant = (fixedTag ?? tag!).replace(/^\d+(\.\d+){0,2}((a|b|rc)\d+)?/, '');
+        fixedTag = `${want}${/(^|-)slim(-|$)/.test(variant.slice(1)) ? variant : '-slim'}`;
+      }
+      const edit = fixedTag ? fixEdit(a, stage, fixedTag, !!verdict?.keepsVersion || !!wrongMinor, !!wrongMinor) : undefined;
       report({
         start: stage.from.start, end: stage.from.end, severity: excluded ? 'error' : undefined,
-        fix: edit && { title: `Use Python ${want} (${name}:${newTag})`, safe: false, edits: [edit] },
-        message: `Python ${minor}: ${why}. Build on \`python:${want}-slim\`, the same minor in every stage.`,
+        fix: edit && { title: wrongMinor ? `Use Python ${want} (${name}:${fixedTag})` : `Use ${name}:${fixedTag}`, safe: !wrongMinor && !mayNeedCompilers(a, stage), edits: [edit] },
+        message: verdict
+          ? `Base image ${image} is ${verdict.problem}${minorWhy ? `; and ${minorWhy}` : ''}. The standard is a pinned slim image: \`${name}:${fixedTag ?? `${want}-slim`}\`.`
+          : `${minorWhy}. Build on \`python:${want}-slim\`, the same minor in every stage.`,
       });
     }
   },

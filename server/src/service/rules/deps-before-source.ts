@@ -13,6 +13,8 @@ const NEUTRAL = /^(readme.*|license.*|licence.*|\.python-version)$/i;
 function kindOf(path: string): 'manifest' | 'neutral' | 'source' {
   const clean = path.replace(/^\.\//, '').replace(/\/+$/, '');
   if (/(^|\/)requirements$/i.test(clean)) return 'manifest';
+  // `requirements/base.txt`, `requirements/prod.in`: a folder of requirement files
+  if (/(^|\/)requirements\/[^/]+\.(txt|in)$/i.test(clean)) return 'manifest';
   const base = clean.slice(clean.lastIndexOf('/') + 1);
   // A glob such as `uv.lock*` or `requirements*.txt` is judged by what it is written to match.
   const literal = base.replace(/[*?]/g, '');

@@ -1,5 +1,7 @@
 import { defineRule } from './rule';
-import { Invocation, optionValue } from '../gunicorn';
+import { Invocation, effectiveCommands, optionValue, readCommandInstr } from '../gunicorn';
+import { findProgram } from '../commands';
+import { isPythonImage, parseImageRef } from '../model';
 import { WORKER_CLASS, workersFor } from '../standard';
 import { programSpan } from './server-edits';
 import { Analysis } from '../analysis';
@@ -8,7 +10,10 @@ import { Fix } from '../types';
 /** uvicorn options gunicorn (with the Uvicorn worker) has an equivalent for. */
 const CARRY: Record<string, string> = { 'log-level': '--log-level', 'forwarded-allow-ips': '--forwarded-allow-ips', 'timeout-keep-alive': '--keep-alive' };
 
-const NAMES: Record<string, string> = { uvicorn: 'uvicorn', hypercorn: 'hypercorn', fastapi: 'fastapi run', granian: 'granian', daphne: 'daphne' };
+const NAMES: Record<string, string> = { uvicorn: 'uvicorn', hypercorn: 'hypercorn', fastapi: 'fastapi run', granian: 'granian', daphne: 'daphne', uwsgi: 'uWSGI', waitress: 'waitress', litestar: 'litestar run' };
+
+/** Test runners: a runtime stage that runs one ships the test suite, not the service. */
+const TEST_RUNNERS = new Set(['pytest', 'py.test', 'tox', 'nox', 'behave', 'unittest']);
 
 export default defineRule({
   meta: {
@@ -17,7 +22,7 @@ export default defineRule({
     fix: 'unsafe',
     docs: {
       summary: 'Serve the app with gunicorn + UvicornWorker; never with a development server.',
-      whatItDoes: 'Checks the final command: a bare ASGI server (`uvicorn`, `python -m uvicorn`, `fastapi run`, `hypercorn`) is a warning; a development server (`--reload`, `fastapi dev`, `flask run`, `manage.py runserver`) is an error.',
+      whatItDoes: 'Checks the command of the stage that ships (own or inherited): any server other than gunicorn (`uvicorn`, `fastapi run`, `hypercorn`, `granian`, `daphne`, uWSGI, `waitress-serve`, `litestar run`) and a Python file or module run directly (`python app.py`, `python -m app`) is a warning; a development server (`--reload`, `fastapi dev`, `flask run`, `manage.py runserver`) is an error. So are a runtime stage with no CMD or ENTRYPOINT on the python image (it runs a Python prompt) and one that runs a test runner. A start script stays an information note (`unseen-server-config`).',
       why: 'gunicorn supervises its workers: it restarts a crashed or hung worker and handles SIGTERM with a graceful timeout. A bare uvicorn process has no supervisor; development servers reload on file changes, run single-threaded and print debug pages.',
       example: 'CMD ["uvicorn", "src.main:app", "--host", "0.0.0.0", "--port", "8000"]',
       useInstead: 'CMD ["gunicorn", "src.main:app", "--workers", "4", "--worker-class", "uvicorn.workers.UvicornWorker", "--bind", "0.0.0.0:8000", "--timeout", "120", "--graceful-timeout", "30"]',
@@ -25,7 +30,30 @@ export default defineRule({
   },
   check({ a, report }) {
     const inv = a.invocation();
-    if (!inv) return;
+    const stage = a.final;
+    if (!stage) return;
+    if (!inv) {
+      const { entry, cmd } = effectiveCommands(a.model, stage);
+      const root = a.model.rootImage(stage);
+      if (!entry && !cmd) {
+        // The python image's own CMD is `python3`: an interactive prompt that exits at once without a TTY.
+        // Other bases may start something themselves (unseen-server-config says so).
+        if (root !== undefined && isPythonImage(parseImageRef(root).name)) {
+          report({ start: stage.from.start, end: stage.from.end,
+            message: `The runtime stage has no CMD or ENTRYPOINT, own or inherited: the container runs the python image's default, a Python prompt that exits at once. Add the standard command: \`CMD ["gunicorn", "<module>:app", "--worker-class", "${WORKER_CLASS}", …]\`.` });
+        }
+        return;
+      }
+      const holder = (entry ?? cmd)!;
+      const ci = readCommandInstr(a.model, holder);
+      const words = ci.exec ? ci.words : ci.script?.commands.at(-1)?.words ?? [];
+      const prog = findProgram(words as never);
+      if (prog && TEST_RUNNERS.has(prog.name)) {
+        report({ start: holder.start, end: holder.end,
+          message: `The runtime stage runs \`${prog.name}\`: the image that ships is the test stage. Serve the app with gunicorn in the stage that ships; build test stages with \`docker build --target\`, and set \`target\` in [tool.docksmith] when the last stage is not the one that ships.` });
+      }
+      return;
+    }
     const sub = inv.positionals[0]?.value;
     const dev = inv.options.has('reload') || (inv.kind === 'fastapi' && sub === 'dev') || inv.kind === 'flask' || inv.kind === 'django';
     if (dev) {
@@ -35,6 +63,12 @@ export default defineRule({
       return;
     }
     if (inv.kind === 'gunicorn') return;
+    if (inv.kind === 'python') {
+      const shown = inv.words[0].value === 'python' || /python[0-9.]*$/.test(inv.words[0].value) ? inv.words.slice(0, 2).map((w) => w.value).join(' ') : `python -m ${inv.words[0].value}`;
+      report({ ...programSpan(inv),
+        message: `The container runs \`${shown}\`, not gunicorn: whatever server it starts (uvicorn.run, app.run) has no worker supervision and no graceful timeout. Serve the app with gunicorn + ${WORKER_CLASS}.` });
+      return;
+    }
     report({ ...programSpan(inv), fix: rewrite(a, inv),
       message: `The app is served by ${NAMES[inv.kind] ?? inv.kind} alone; the standard is gunicorn with ${WORKER_CLASS} workers, which supervises and restarts workers and shuts down gracefully.` });
   },

@@ -1,6 +1,7 @@
 import { defineRule } from './rule';
 import { effectiveCommands, readCommandInstr } from '../gunicorn';
 import { findProgram, isShellProgram } from '../commands';
+import { isPythonImage, parseImageRef } from '../model';
 
 export default defineRule({
   meta: {
@@ -30,7 +31,14 @@ export default defineRule({
     }
     const { entry, cmd } = effectiveCommands(a.model, stage);
     const holder = entry ?? cmd;
-    if (!holder) return;
+    if (!holder) {
+      const root = a.model.rootImage(stage);
+      if (root !== undefined && !isPythonImage(parseImageRef(root).name) && parseImageRef(root).name !== 'scratch') {
+        report({ start: stage.from.start, end: stage.from.end,
+          message: `No CMD or ENTRYPOINT here: the container runs ${root}'s own command, and Docksmith cannot see what it starts or with which settings. Put the standard gunicorn command in this Dockerfile.` });
+      }
+      return;
+    }
     const ci = readCommandInstr(a.model, holder);
     const words = ci.exec ? ci.words : ci.script?.commands.at(-1)?.words ?? [];
     const prog = findProgram(words as never);

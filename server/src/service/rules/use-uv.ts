@@ -15,7 +15,7 @@ export default defineRule({
     fix: 'mixed',
     docs: {
       summary: 'Install dependencies with uv (`uv sync --locked`), not pip.',
-      whatItDoes: 'Reports `pip install` (also `pip3`, `python -m pip`), and `uv sync` without `--locked`/`--frozen` when the project has a `uv.lock`.',
+      whatItDoes: 'Reports every dependency install that is not `uv sync --locked`: pip (`pip3`, `python -m pip`, `--user`/`--prefix`/`--target`, `pip wheel` then an install from the wheels, a requirements list piped from `poetry export`), Poetry (`poetry install`/`sync`), PDM, Pipenv, conda/mamba, `uv pip install` that ignores a uv.lock, and `uv sync` without `--locked`/`--frozen` when the project has a uv.lock; also inside `if`, `for`, `&&`/`||` lists, `sh -c` and `$(…)`. The message names the uv equivalent (`poetry install --no-root --only main` → `uv sync --locked --no-install-project --no-dev` after `uvx migrate-to-uv`). Installing a tool (`pip install poetry`, `pip install --upgrade pip`) is not reported: the install it enables is; installing uv itself with pip or its install script is.',
       why: 'uv installs 5-10x faster than pip and, with `--locked`, installs exactly the versions in uv.lock (the build fails if the lock is stale instead of silently resolving new versions).',
       example: 'RUN pip install -r requirements.txt\nRUN uv sync',
       useInstead: 'COPY --from=ghcr.io/astral-sh/uv:0.9.5 /uv /uvx /bin/\nRUN uv pip install --system -r requirements.txt\nRUN uv sync --locked',
@@ -62,9 +62,11 @@ function checkRun(a: Analysis, r: Instr, state: StageState, report: RuleContext[
       state.firstPip ??= r;
       const tools = inst.toolOnly ? inst.args.filter((w) => !w.value.startsWith('-')).map((w) => w.value).join(' ') : '';
       const uvItself = inst.toolOnly && /^uv([=<>~].*)?$/.test(tools);
+      // Bootstrapping a tool (`pip install poetry`, `pip install --upgrade pip`) is not the dependency
+      // install: the install that tool then runs is reported, once. Only uv itself has a better way in.
+      if (inst.toolOnly && !uvItself) continue;
       let message: string;
       if (uvItself) message = `uv is installed with pip: the standard copies the pinned binary instead (${uvCopy}).`;
-      else if (inst.toolOnly) message = `pip installs packaging tools (${tools}): the standard installs dependencies with uv, which needs neither.`;
       else if (inst.exportedBy) message = `pip installs what \`${inst.exportedBy}\` writes: two tools and no lock check. The standard installs the lock with uv: ${migration(inst.exportedBy.split(' ')[0])}, then \`uv sync --locked --no-dev\`.`;
       else if (inst.fromWheels) message = 'pip installs wheels built in an earlier stage: the standard builds a virtualenv in the builder with `uv sync --locked --no-dev` and copies it (`COPY --from=builder /app/.venv /app/.venv`), with no second install.';
       else message = 'Dependencies are installed with pip: the standard uses uv (5-10x faster, lock-file exact). Use `uv sync --locked` with uv.lock, else `uv pip install`.';
@@ -97,19 +99,14 @@ function checkRun(a: Analysis, r: Instr, state: StageState, report: RuleContext[
       report({ start: r.start, end: r.end, fix,
         message: '`uv sync` without `--locked` may re-resolve and install versions other than uv.lock pins. Add `--locked` (or `--frozen`).' });
     } else if (inst.kind === 'poetry' || inst.kind === 'pdm' || inst.kind === 'pipenv') {
-      if (inst.toolOnly) {
-        report({ start: r.start, end: r.end,
-          message: `${inst.kind} is installed by its installer script: the standard installs dependencies with uv, copied from its image (${uvCopy}), and needs no other tool.` });
-        continue;
-      }
+      if (inst.toolOnly) continue; // the installer script: the install it enables is reported
       const uv = uvEquivalent(inst);
       report({ start: r.start, end: r.end, fix: uv.exact && !inst.nested ? replaceWithUv(a, r, inst, uv.command, state) : undefined,
         message: `${said} installs with ${NAMES[inst.kind]}: the standard uses uv (faster, one lock format for every service). ${migration(inst.kind)}, then install with \`${uv.command}\`${uv.exact ? '' : ` (carry over ${uv.dropped.map((d) => `\`${d}\``).join(', ')} by hand)`}.` });
     } else if (inst.kind === 'conda') {
+      if (inst.toolOnly) continue; // `conda install mamba`: the install mamba then runs is reported
       report({ start: r.start, end: r.end,
-        message: inst.toolOnly
-          ? `${said} installs packaging tools with conda: the standard needs neither conda nor mamba, only uv on python:${a.standard.python.value}-slim.`
-          : `${said} installs from conda channels: the standard builds on python:${a.standard.python.value}-slim with uv. Declare the packages in pyproject.toml (their PyPI wheels), \`uv lock\`, and install with \`uv sync --locked\`.` });
+        message: `${said} installs from conda channels: the standard builds on python:${a.standard.python.value}-slim with uv. Declare the packages in pyproject.toml (their PyPI wheels), \`uv lock\`, and install with \`uv sync --locked\`.` });
     }
   }
 }

@@ -8,7 +8,7 @@ export default defineRule({
     fix: 'unsafe',
     docs: {
       summary: 'The runtime user must have the standard UID (1000).',
-      whatItDoes: 'Checks the UID of the final stage\'s `USER`: a number other than the configured UID, or a named user created with another `--uid`. A named user whose UID cannot be seen is reported at info level.',
+      whatItDoes: 'Checks the UID of the final stage\'s `USER`: a number other than the configured UID, a named user created with another `--uid`, or one created as a system account (`useradd -r`/`--system`, `adduser --system`, BusyBox `adduser -S`), which gets a UID below 1000. A named user whose UID cannot be seen is reported at info level.',
       why: 'ECS task policies and volume permissions across services assume UID 1000; a different UID breaks file ownership of mounted volumes and fails the security policy. A numeric `USER` is also verifiable without reading /etc/passwd.',
       example: 'RUN useradd --uid 1001 app\nUSER app',
       useInstead: 'RUN useradd --uid 1000 app\nUSER 1000',
@@ -35,6 +35,11 @@ export default defineRule({
     if (seen.uid === want) return;
     if (seen.uid !== undefined && /^\d+$/.test(seen.uid)) {
       report({ start: instr.start, end: instr.end, fix, message: `User "${u.user}" is created with UID ${seen.uid}; the standard UID is ${want}. Create it with \`--uid ${want}\` or use \`USER ${want}\`.` });
+      return;
+    }
+    if (seen.created && seen.system) {
+      report({ start: instr.start, end: instr.end, fix,
+        message: `User "${u.user}" is created as a system account (\`useradd -r\`, \`adduser --system\`/\`-S\`), which gets a UID below 1000, not ${want}. Create it with \`--uid ${want}\` or use \`USER ${want}\`.` });
       return;
     }
     report({

@@ -34,15 +34,20 @@ export function unknownBaseUser(a: Analysis, stage: Stage): boolean {
 }
 
 /** UID given to a named user by useradd/adduser in the stage chain (undefined: not seen). */
-export function uidOfUser(a: Analysis, stage: Stage, user: string): { created: boolean; uid?: string } {
+export function uidOfUser(a: Analysis, stage: Stage, user: string): { created: boolean; uid?: string; system: boolean } {
   let created = false;
   let uid: string | undefined;
+  let system = false;
   for (const s of a.model.chain(stage)) {
     for (const r of a.runs(s)) {
       for (const u of a.run(r).users) {
-        if (u.name === user) { created = true; uid = u.uid ? a.model.resolve(u.uid, a.model.variables(s, r.start)) ?? u.uid : undefined; }
+        if (u.name === user) {
+          created = true;
+          system = u.system;
+          uid = u.uid ? a.model.resolve(u.uid, a.model.variables(s, r.start)) ?? u.uid : undefined;
+        }
       }
     }
   }
-  return { created, uid };
+  return { created, uid, system };
 }
