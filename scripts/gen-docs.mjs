@@ -31,6 +31,8 @@ for (const r of RULES) {
     '## Why', '', d.why, '',
     '## Example', '', '```dockerfile', d.example, '```', '',
     '## Use instead', '', '```dockerfile', d.useInstead, '```', '',
+    ...(d.references?.length ? ['## References', '', ...d.references.map((x) => `- [${x.title}](${x.url})`), ''] : []),
+    'The standard these rules implement, with the reasons behind each number: [docs/standard.md](../standard.md).', '',
     '## Silencing', '',
     `\`# docksmith ignore=${r.name}\` on the line above the instruction, \`# docksmith global ignore=${r.name}\` anywhere in the file,`,
     `or \`rules = { "${r.name}" = "off" }\` in \`[tool.docksmith]\` / \`"docksmith.rules": { "${r.name}": "off" }\` in settings.`, '',

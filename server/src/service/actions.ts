@@ -63,7 +63,7 @@ export function minimalEdit(before: string, after: string): OffsetEdit {
 /** `# docksmith ignore=<rule>` above the finding's instruction, merged into an existing pragma there. */
 export function ignoreEdit(result: LintResult, text: string, finding: Diagnostic): OffsetEdit | undefined {
   const model = result.model;
-  if (!model || finding.rule === 'invalid-pragma' || finding.rule === 'file-too-large' || finding.rule === 'not-a-dockerfile') return undefined;
+  if (!model || finding.rule === 'invalid-pragma' || finding.rule === 'file-too-large' || finding.rule === 'not-a-dockerfile' || finding.rule === 'invalid-config') return undefined;
   const instr = instrAt(model, finding.start);
   if (!instr) return undefined;
   const starts = model.lineStarts();

@@ -35,6 +35,13 @@ export function lintModel(model: DockerfileModel, ctx: LintContext, only?: strin
     }
   }
   if (!only || only.includes('invalid-pragma')) for (const p of pragmas.problems) findings.push(p);
+  const target = ctx.standard.target;
+  if (model.targetMissing && target && model.finalStage && (!only || only.includes('invalid-config'))) {
+    const names = model.stages.map((s) => s.name).filter(Boolean);
+    const from = model.finalStage.from;
+    findings.push({ rule: 'invalid-config', start: from.start, end: from.end, severity: 'info',
+      message: `target "${target.value}" (${target.source}) names no stage of this Dockerfile${names.length ? ` (its stages: ${names.join(', ')})` : ''}: the runtime rules judge the last stage instead.` });
+  }
   const diagnostics: Diagnostic[] = [];
   for (const f of findings) {
     if (isSilenced(pragmas, model, f)) continue;

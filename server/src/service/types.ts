@@ -88,6 +88,8 @@ export interface RuleDocs {
   why: string;
   example: string;
   useInstead: string;
+  /** Where the facts behind the rule are documented (title and URL). */
+  references?: { title: string; url: string }[];
 }
 
 export interface RuleMeta {

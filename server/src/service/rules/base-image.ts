@@ -75,6 +75,7 @@ export default defineRule({
       why: 'The full image is ~1 GB of compilers and tools; alpine uses musl, so manylinux wheels do not install and builds compile from source; untagged, `latest` and `3-slim` change Python under you on the next pull.',
       example: 'FROM python:3.11 AS builder',
       useInstead: 'FROM python:3.11-slim AS builder',
+      references: [{ title: 'The official python image and its tags', url: 'https://hub.docker.com/_/python' }],
     },
   },
   check({ a, report }) {

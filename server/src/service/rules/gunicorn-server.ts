@@ -26,6 +26,7 @@ export default defineRule({
       why: 'gunicorn supervises its workers: it restarts a crashed or hung worker and handles SIGTERM with a graceful timeout. A bare uvicorn process has no supervisor; development servers reload on file changes, run single-threaded and print debug pages.',
       example: 'CMD ["uvicorn", "src.main:app", "--host", "0.0.0.0", "--port", "8000"]',
       useInstead: 'CMD ["gunicorn", "src.main:app", "--workers", "4", "--worker-class", "uvicorn.workers.UvicornWorker", "--bind", "0.0.0.0:8000", "--timeout", "120", "--graceful-timeout", "30"]',
+      references: [{ title: 'uvicorn: deployment (gunicorn as the process manager)', url: 'https://www.uvicorn.org/deployment/' }, { title: 'gunicorn: settings', url: 'https://docs.gunicorn.org/en/stable/settings.html' }],
     },
   },
   check({ a, report }) {

@@ -13,6 +13,7 @@ export default defineRule({
       why: 'A worker silent for longer than `--timeout` is killed: 120 s matches the health-check budget. On deploy ECS sends SIGTERM and kills after `stopTimeout`; `--graceful-timeout 30` lets in-flight requests finish (keep the task\'s stopTimeout above 30 s for margin).',
       example: 'CMD ["gunicorn", "src.main:app", "--timeout", "30"]',
       useInstead: 'CMD ["gunicorn", "src.main:app", "--timeout", "120", "--graceful-timeout", "30"]',
+      references: [{ title: 'gunicorn: timeout and graceful_timeout', url: 'https://docs.gunicorn.org/en/stable/settings.html#timeout' }],
     },
   },
   check({ a, report }) {

@@ -15,6 +15,7 @@ export default defineRule({
       why: '`python:*-slim` ships without curl and wget, so such a health check fails every time and the container is marked unhealthy. Python itself is always there: `urllib` does the same request.',
       example: 'FROM python:3.11-slim\nHEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1',
       useInstead: 'FROM python:3.11-slim\nHEALTHCHECK CMD ["python", "-c", "import urllib.request; urllib.request.urlopen(\'http://localhost:8000/health\', timeout=4)"]',
+      references: [{ title: 'Amazon ECS: container health checks', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/healthcheck.html' }],
     },
   },
   check({ a, report }) {

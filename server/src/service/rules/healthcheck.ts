@@ -12,6 +12,7 @@ export default defineRule({
       why: 'Orchestrators route only to healthy containers. ECS itself acts on the task definition\'s `healthCheck`, not the image\'s, but the Dockerfile `HEALTHCHECK` is what local runs and Compose use and where the task definition copies its command from.',
       example: 'FROM python:3.11-slim\nUSER 1000\nCMD ["gunicorn", "src.main:app"]',
       useInstead: 'FROM python:3.11-slim\nUSER 1000\nHEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \\\n  CMD ["python", "-c", "import urllib.request; urllib.request.urlopen(\'http://localhost:8000/health\', timeout=4)"]\nCMD ["gunicorn", "src.main:app"]',
+      references: [{ title: 'Amazon ECS: container health checks (ECS does not monitor a Docker HEALTHCHECK that is not in the task definition)', url: 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide/healthcheck.html' }],
     },
   },
   check({ a, report }) {

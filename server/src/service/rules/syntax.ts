@@ -99,6 +99,7 @@ export default defineRule({
       why: 'Docker stops at these lines, or, worse, builds something else without a word: `COPY --from=buidler` pulls an image called `buidler` from Docker Hub instead of copying from the `builder` stage. The other rules also read such a file differently from Docker.',
       example: 'LABEL team=payments\nFROM python:3.11-slim AS builder\nRUNN uv sync --locked\n\nFROM python:3.11-slim AS runtime\nCOPY --from=buidler /app /app',
       useInstead: 'FROM python:3.11-slim AS builder\nRUN uv sync --locked\n\nFROM python:3.11-slim AS runtime\nLABEL team=payments\nCOPY --from=builder /app /app',
+      references: [{ title: 'Dockerfile reference', url: 'https://docs.docker.com/reference/dockerfile/' }],
     },
   },
   check({ a, report }) {

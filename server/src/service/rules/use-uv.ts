@@ -17,8 +17,9 @@ export default defineRule({
       summary: 'Install dependencies with uv (`uv sync --locked`), not pip.',
       whatItDoes: 'Reports every dependency install that is not `uv sync --locked`: pip (`pip3`, `python -m pip`, `--user`/`--prefix`/`--target`, `pip wheel` then an install from the wheels, a requirements list piped from `poetry export`), Poetry (`poetry install`/`sync`), PDM, Pipenv, conda/mamba, `uv pip install` that ignores a uv.lock, and `uv sync` without `--locked`/`--frozen` when the project has a uv.lock; also inside `if`, `for`, `&&`/`||` lists, `sh -c` and `$(…)`. The message names the uv equivalent (`poetry install --no-root --only main` → `uv sync --locked --no-install-project --no-dev` after `uvx migrate-to-uv`). Installing a tool (`pip install poetry`, `pip install --upgrade pip`) is not reported: the install it enables is; installing uv itself with pip or its install script is.',
       why: 'uv installs 5-10x faster than pip and, with `--locked`, installs exactly the versions in uv.lock (the build fails if the lock is stale instead of silently resolving new versions).',
-      example: 'RUN pip install -r requirements.txt\nRUN uv sync',
-      useInstead: 'COPY --from=ghcr.io/astral-sh/uv:0.9.5 /uv /uvx /bin/\nRUN uv pip install --system -r requirements.txt\nRUN uv sync --locked',
+      example: 'RUN pip install poetry && poetry install --no-root --only main\nRUN pip install -r requirements.txt\nRUN uv sync',
+      useInstead: '# once: `uvx migrate-to-uv` (Poetry, Pipenv, pip-tools, pip), commit uv.lock\nCOPY --from=ghcr.io/astral-sh/uv:0.9.5 /uv /uvx /bin/\nCOPY pyproject.toml uv.lock ./\nRUN uv sync --locked --no-install-project --no-dev',
+      references: [{ title: 'uv: locking and syncing (`--locked` fails instead of updating a stale uv.lock)', url: 'https://docs.astral.sh/uv/concepts/projects/sync/' }, { title: 'uv: using uv in Docker', url: 'https://docs.astral.sh/uv/guides/integration/docker/' }, { title: 'migrate-to-uv (Poetry, Pipenv, pip-tools and pip projects to uv)', url: 'https://pypi.org/project/migrate-to-uv/' }],
     },
   },
   check({ a, report }) {

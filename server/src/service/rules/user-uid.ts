@@ -12,6 +12,7 @@ export default defineRule({
       why: 'ECS task policies and volume permissions across services assume UID 1000; a different UID breaks file ownership of mounted volumes and fails the security policy. A numeric `USER` is also verifiable without reading /etc/passwd.',
       example: 'RUN useradd --uid 1001 app\nUSER app',
       useInstead: 'RUN useradd --uid 1000 app\nUSER 1000',
+      references: [{ title: 'useradd(8): `-r` creates a system account, UID from SYS_UID_MIN to SYS_UID_MAX', url: 'https://man7.org/linux/man-pages/man8/useradd.8.html' }],
     },
   },
   check({ a, report }) {

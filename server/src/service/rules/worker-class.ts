@@ -17,6 +17,7 @@ export default defineRule({
       why: 'gunicorn\'s default `sync` worker speaks WSGI: an ASGI app under it fails on the first request. uvicorn 0.30 moved the worker to the `uvicorn-worker` package (`uvicorn_worker.UvicornWorker`); the standard\'s `uvicorn.workers.UvicornWorker` still works.',
       example: 'CMD ["gunicorn", "src.main:app", "--workers", "4"]',
       useInstead: 'CMD ["gunicorn", "src.main:app", "--workers", "4", "--worker-class", "uvicorn.workers.UvicornWorker"]',
+      references: [{ title: 'uvicorn-worker (the UvicornWorker package)', url: 'https://pypi.org/project/uvicorn-worker/' }, { title: 'gunicorn: worker_class', url: 'https://docs.gunicorn.org/en/stable/settings.html#worker-class' }],
     },
   },
   check({ a, report }) {
@@ -31,7 +32,7 @@ export default defineRule({
     if (!occ) {
       if (g.configFile) return;
       const edit = addOptionsEdit(inv, ['--worker-class', WORKER_CLASS]);
-      report({ ...programSpan(inv), fix: edit && { title, safe: !assumed, edits: [edit] },
+      report({ ...programSpan(inv), fix: edit && { title, safe: !assumed, edits: [edit] }, severity: assumed ? 'warning' : undefined,
         message: assumed
           ? `gunicorn uses its default sync (WSGI) worker. The standard assumes a FastAPI (ASGI) service, which needs \`--worker-class ${WORKER_CLASS}\`. If this is a WSGI app (Flask, Django), say so: \`framework = "wsgi"\` in [tool.docksmith] (or \`docksmith.framework\`), or a pyproject.toml that lists Flask or Django.`
           : `gunicorn uses its default sync (WSGI) worker, which cannot serve this ASGI app. Add \`--worker-class ${WORKER_CLASS}\`.` });
