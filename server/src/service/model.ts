@@ -3,7 +3,7 @@
 // so rules share the work instead of re-walking the file.
 
 import { DockerfileParser, Dockerfile, Instruction, Run, Copy, Env, Arg } from 'dockerfile-ast';
-import { Source, lineStarts, logicalSource, offsetAt, positionAt } from './text';
+import { Source, endOffset, lineStarts, logicalSource, offsetAt, positionAt } from './text';
 import { SimpleCommand, Word, parseJsonArray, parseShell } from './shell';
 import { isShellProgram } from './commands';
 
@@ -330,6 +330,17 @@ export class DockerfileModel {
       const json = body.text.trimStart().startsWith('[') ? parseJsonArray(body) : undefined;
       if (json) return json.items;
       return parseShell(body).commands.flatMap((c) => c.words);
+    });
+  }
+
+  /** COPY/ADD words (sources and destination) with document offsets. */
+  copyWords(instr: Instr): { value: string; start: number; end: number }[] {
+    return this.memo('copy-words', instr, () => {
+      const src = this.logical(instr);
+      const body = src.slice(this.flags(instr).rest);
+      const json = body.text.trimStart().startsWith('[') ? parseJsonArray(body) : undefined;
+      const words = json ? json.items : parseShell(body).commands.flatMap((c) => c.words);
+      return words.map((w) => ({ value: w.value, start: body.at(w.start), end: endOffset(body, w.end) }));
     });
   }
 

@@ -1,4 +1,5 @@
 // Plain data shared by the pure core, the language server and the tests.
+import type { BuildContext } from './project/types';
 // Offsets are UTF-16 indices into the document text; ranges are LSP-style (0-based line/character).
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -16,7 +17,15 @@ export interface Fix {
   /** Safe fixes are applied by fix-all (source.fixAll.docksmith); unsafe ones only on request. */
   safe: boolean;
   edits: OffsetEdit[];
+  /** Edits to other files (a .dockerignore, pyproject.toml): never applied by fix-all. */
+  otherFiles?: FileEdit[];
 }
+
+/** An edit to another file, by absolute path; `create` when the file does not exist yet. */
+export interface FileEdit { path: string; create?: boolean; edits: { start: Position; end: Position; newText: string }[] }
+
+/** A place in another file that a finding refers to (LSP relatedInformation). */
+export interface Related { path: string; range: Range; message: string }
 
 export interface Finding {
   rule: string;
@@ -29,6 +38,8 @@ export interface Finding {
   /** The tool cannot see everything it would need: never reported above 'info'. */
   uncertain?: boolean;
   fix?: Fix;
+  /** Places in other files the finding contradicts or comes from. */
+  related?: Related[];
 }
 
 /** A finding after severities and pragmas are applied: what front ends show. */
@@ -73,6 +84,8 @@ export interface ProjectFacts {
   hasGunicornConfig?: boolean;
   /** Path of the pyproject.toml the configuration came from, for messages. */
   pyprojectPath?: string;
+  /** The build context, when the front end can see the disk. */
+  context?: BuildContext;
 }
 
 export interface LintContext {

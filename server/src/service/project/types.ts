@@ -131,3 +131,25 @@ export interface GunicornConfig {
   /** Unbalanced brackets or quotes, a file that is not UTF-8: what was read up to there still counts. */
   problems: FileProblem[];
 }
+
+// ---------------------------------------------------------------------------------------------
+// The build context (what `docker build` sends): the Dockerfile's folder, or `context` configured
+
+export interface DockerignoreLine { pattern: string; line: number }
+
+export interface BuildContext {
+  /** The context folder as shown in messages (relative to the workspace when possible). */
+  label: string;
+  /** Absolute path of the context folder (for edits to its .dockerignore). */
+  dir: string;
+  /** Files and folders in the context, from a cached, bounded snapshot. */
+  exists(rel: string): 'file' | 'dir' | undefined;
+  /** Context-relative files and folders a COPY source pattern (`*.txt`, `src/**` and the like) matches. */
+  glob(pattern: string): string[];
+  /** The .dockerignore that applies (`<Dockerfile>.dockerignore` beside the Dockerfile wins over the context's). */
+  dockerignore?: { file: string; label: string; text: string; lines: DockerignoreLine[] };
+  /** Context-relative paths that must not reach an image (`.env*`, `.git`, `.venv`, `*.pem`, `id_rsa`, `__pycache__`), bounded. */
+  sensitive: string[];
+  /** The snapshot covered the whole context (a huge tree is cut short: then missing files are not reported). */
+  complete: boolean;
+}

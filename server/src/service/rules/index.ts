@@ -2,6 +2,7 @@
 import { Rule } from './rule';
 import baseImage from './base-image';
 import bindAddress from './bind-address';
+import buildContext from './build-context';
 import buildToolsInRuntime from './build-tools-in-runtime';
 import depsBeforeSource from './deps-before-source';
 import execForm from './exec-form';
@@ -19,7 +20,7 @@ import workerClass from './worker-class';
 import workersMatchVcpu from './workers-match-vcpu';
 
 export const RULES: readonly Rule[] = [
-  baseImage, bindAddress, buildToolsInRuntime, depsBeforeSource, execForm, gunicornServer, gunicornTimeouts,
+  baseImage, bindAddress, buildContext, buildToolsInRuntime, depsBeforeSource, execForm, gunicornServer, gunicornTimeouts,
   healthcheck, healthcheckTool, multiStage, nonRootUser, syntax, unseenServerConfig, useUv, userUid, workerClass, workersMatchVcpu,
 ];
 

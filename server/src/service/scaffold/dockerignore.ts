@@ -31,19 +31,33 @@ export function parseDockerignore(text: string): string[] {
     .filter((l) => l !== '' && l !== '!');
 }
 
-/** Is the project-relative path excluded (it or a parent directory matches; the last matching line wins, `!` re-includes)? */
-export function excludedBy(patterns: string[], file: string): boolean {
+/** Parsed .dockerignore lines with their 0-based line numbers (as parseDockerignore cleans them). */
+export function dockerignoreLines(text: string): { pattern: string; line: number }[] {
+  const out: { pattern: string; line: number }[] = [];
+  text.split(/\r\n|\r|\n/).forEach((raw, line) => {
+    const [pattern] = parseDockerignore(raw);
+    if (pattern !== undefined) out.push({ pattern, line });
+  });
+  return out;
+}
+
+/** The line that excludes the path (the last matching line, unless it re-includes with `!`), or undefined. */
+export function exclusionOf<T extends { pattern: string }>(lines: readonly T[], file: string): T | undefined {
   const parts = file.replace(/\/+$/, '').split('/');
-  let excluded = false;
-  for (const raw of patterns) {
-    const neg = raw.startsWith('!');
-    const re = patternRegExp(neg ? raw.slice(1) : raw);
-    // a pattern matching a parent directory excludes everything below it
+  let last: T | undefined;
+  for (const l of lines) {
+    const neg = l.pattern.startsWith('!');
+    const re = patternRegExp(neg ? l.pattern.slice(1) : l.pattern);
     let matches = false;
     for (let i = 1; i <= parts.length && !matches; i++) matches = re.test(parts.slice(0, i).join('/'));
-    if (matches) excluded = !neg;
+    if (matches) last = neg ? undefined : l;
   }
-  return excluded;
+  return last;
+}
+
+/** Is the project-relative path excluded (it or a parent directory matches; the last matching line wins, `!` re-includes)? */
+export function excludedBy(patterns: string[], file: string): boolean {
+  return exclusionOf(patterns.map((pattern) => ({ pattern })), file) !== undefined;
 }
 
 function patternRegExp(pattern: string): RegExp {

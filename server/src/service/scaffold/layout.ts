@@ -180,7 +180,7 @@ export function glob(files: ProjectFiles, pattern: string): string[] {
   return out.sort();
 }
 
-function globSegment(seg: string): RegExp {
+export function globSegment(seg: string): RegExp {
   let re = '';
   for (let i = 0; i < seg.length; i++) {
     const c = seg[i];
