@@ -10,6 +10,7 @@
 //   # facts: {json}      ProjectFacts
 //   # standard: {json}   StandardInput for the settings layer of makeStandard
 //   # only: rule-a,rule-b  (pragmas folder only) the rules whose findings are matched exhaustively
+//   # context: {"files": ["src/app.py", ".env"], "dockerignore": ".git\n"}  a build context (build-context rule)
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 const SEVERITIES: readonly string[] = ['error', 'warning', 'info', 'hint'];
@@ -41,6 +42,8 @@ export interface ParsedFixture {
   facts: Record<string, unknown>;
   standard: Record<string, unknown>;
   only?: string[];
+  /** A build context for the build-context rule: the files in it and the .dockerignore text. */
+  context?: { files: string[]; dockerignore?: string };
   expectations: Expectation[];
   /** Malformed annotations or headers; a fixture with errors must fail. */
   errors: string[];
@@ -66,7 +69,7 @@ export function toLf(text: string): string {
 }
 
 const EXPECT_RE = /^\s*#\s*expect(-line)?:\s*(.*)$/;
-const HEADER_RE = /^\s*#\s*(facts|standard|only):\s*(.*)$/;
+const HEADER_RE = /^\s*#\s*(facts|standard|only|context):\s*(.*)$/;
 
 function isInstructionLine(line: string): boolean {
   const t = line.trim();
@@ -145,6 +148,7 @@ export function parseFixture(text: string): ParsedFixture {
         const parsed: unknown = JSON.parse(value);
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
         if (key === 'facts') result.facts = parsed as Record<string, unknown>;
+        else if (key === 'context') result.context = parsed as ParsedFixture['context'];
         else result.standard = parsed as Record<string, unknown>;
       } catch (e) {
         result.errors.push(`${where}: "# ${key}:" is not a JSON object: ${value} (${(e as Error).message})`);

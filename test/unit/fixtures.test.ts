@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DockerfileModel, fixAll, lint, makeStandard, RULES } from '../../server/src/service/index';
+import { snapshotContext } from '../../server/src/service/project/context';
+import { memoryFiles } from '../../server/src/service/scaffold/files';
 import {
   ActualFinding,
   formatReport,
@@ -50,10 +52,15 @@ function read(file: string): string {
 }
 
 function makeCtx(parsed: ParsedFixture): Ctx {
-  return {
-    standard: makeStandard({ settings: parsed.standard as StandardLayers['settings'] }),
-    facts: parsed.facts as Ctx['facts'],
-  };
+  const facts = { ...(parsed.facts as Ctx['facts']) };
+  const c = parsed.context;
+  if (c) {
+    const di = c.dockerignore;
+    facts.context = snapshotContext(memoryFiles(Object.fromEntries(c.files.map((f) => [f, '']))), {
+      label: '.', dir: '/fixture', dockerignore: di === undefined ? undefined : { file: '/fixture/.dockerignore', label: '.dockerignore', text: di },
+    });
+  }
+  return { standard: makeStandard({ settings: parsed.standard as StandardLayers['settings'] }), facts };
 }
 
 function lineOf(text: string, offset: number): number {

@@ -85,11 +85,12 @@ function checkCopy(a: Analysis, ctx: BuildContext, instr: Instr, literals: strin
     // COPY . or a folder: what rides along
     checkSensitive(a, ctx, instr, rel, doc, literals, report);
   }
-  // a wildcard that matches nothing fails the build only when no other source of the COPY matches
+  // A wildcard that matches nothing copies nothing: BuildKit accepts it (the optional-file idiom
+  // `COPY poetry.lock* ./`), the legacy builder fails. Worth a note only when the whole COPY is empty.
   if (globMisses.length && globMisses.length === sources.length && globHits === 0 && ctx.complete) {
     const w = globMisses[0];
-    report({ start: w.start, end: w.end, severity: 'warning',
-      message: `\`${globMisses.map((g) => g.value).join(' ')}\` matches nothing in ${where}${ignore ? ` that ${ignore.label} lets through` : ''}: \`docker build\` fails with "no source files were specified".` });
+    report({ start: w.start, end: w.end, severity: 'info',
+      message: `\`${globMisses.map((g) => g.value).join(' ')}\` matches nothing in ${where}${ignore ? ` that ${ignore.label} lets through` : ''}: this COPY copies nothing (BuildKit accepts that; the legacy builder fails with "no source files were specified"). Check the pattern.` });
   }
 }
 
