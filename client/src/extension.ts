@@ -8,7 +8,7 @@ import { registerScaffold } from './scaffold';
 let client: LanguageClient | undefined;
 
 /** Files whose content changes what Docksmith reports for a Dockerfile. */
-const PROJECT_FILES = '**/{pyproject.toml,uv.lock,gunicorn.conf.py,requirements*.txt,*task-def*.json,*taskdef*.json,*task_definition*.json}';
+const PROJECT_FILES = '**/{pyproject.toml,uv.lock,pdm.lock,poetry.lock,Pipfile,Pipfile.lock,gunicorn.conf.py,*.py,requirements*.txt,.dockerignore,*.dockerignore,*task-def*.json,*taskdef*.json,*task_definition*.json}';
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -24,7 +24,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     synchronize: {
       configurationSection: 'docksmith',
-      fileEvents: vscode.workspace.createFileSystemWatcher(PROJECT_FILES),
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher(PROJECT_FILES),
+        // the build context: files appearing or disappearing anywhere change what COPY finds
+        vscode.workspace.createFileSystemWatcher('**/*', false, true, false),
+      ],
     },
     outputChannel: output,
     middleware: {
@@ -58,7 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await client.start();
 }
 
-const SETTING_KEYS = ['enable', 'vcpu', 'uid', 'port', 'healthPath', 'python', 'target', 'framework', 'syntax', 'rules'];
+const SETTING_KEYS = ['enable', 'vcpu', 'uid', 'port', 'healthPath', 'python', 'target', 'context', 'framework', 'syntax', 'rules'];
 
 /** Extensions that already report Dockerfile syntax errors: with one enabled, "auto" turns Docksmith's off. */
 const DOCKER_EXTENSIONS = ['ms-azuretools.vscode-docker', 'docker.docker'];

@@ -5,6 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigProblem, PyprojectInfo, normalizeName, readPyproject, taskDefinitionVcpu } from './service/config';
+import { snapshotContext } from './service/project/context';
+import { BuildContext } from './service/project/types';
+import { ProjectFiles } from './service/scaffold/files';
 import { StandardLayers } from './service/standard';
 import { ProjectFacts } from './service/types';
 
@@ -23,6 +26,8 @@ const RECENT_MS = 1500;
 
 export class ProjectLoader {
   private cache = new Map<string, Cached<unknown>>();
+  /** Build-context snapshots by context folder + ignore file; `stale` after file events. */
+  private contexts = new Map<string, { stale: boolean; value: BuildContext }>();
   /** Recent answers per Dockerfile: typing re-lints often, the disk rarely changes in between. */
   private recent = new Map<string, { at: number; value: ProjectContext }>();
 
@@ -32,6 +37,7 @@ export class ProjectLoader {
   clear(): void {
     this.cache.clear();
     this.recent.clear();
+    for (const c of this.contexts.values()) c.stale = true;
   }
 
   private read<T>(file: string, parse: (text: string) => T): T | undefined {
@@ -52,17 +58,17 @@ export class ProjectLoader {
   }
 
   /** Context for a Dockerfile at `file` (absolute path); `root` bounds the upward search when known. */
-  load(file: string, root?: string): ProjectContext {
-    const key = `${file}\0${root ?? ''}`;
+  load(file: string, root?: string, contextSetting?: string): ProjectContext {
+    const key = `${file}\0${root ?? ''}\0${contextSetting ?? ''}`;
     const hit = this.recent.get(key);
     if (hit && Date.now() - hit.at < RECENT_MS) return hit.value;
-    const value = this.scan(file, root);
+    const value = this.scan(file, root, contextSetting);
     if (this.recent.size > 200) this.recent.clear();
     this.recent.set(key, { at: Date.now(), value });
     return value;
   }
 
-  private scan(file: string, root?: string): ProjectContext {
+  private scan(file: string, root?: string, contextSetting?: string): ProjectContext {
     const dir = path.dirname(file);
     const facts: ProjectFacts = {};
     const layers: ProjectContext['layers'] = {};
@@ -110,8 +116,59 @@ export class ProjectLoader {
       }
       if (layers.taskDefinitionVcpu) break;
     }
+    // The build context: [tool.docksmith] context (relative to pyproject.toml), else the setting
+    // (relative to the workspace folder), else the Dockerfile's folder.
+    const configured = layers.pyproject?.context;
+    const contextDir = configured && pyPath ? path.resolve(projectDir, configured)
+      : contextSetting ? path.resolve(root ?? dir, contextSetting) : dir;
+    facts.context = this.buildContext(file, contextDir, root);
     return { facts, layers, pyproject };
   }
+
+  private buildContext(dockerfile: string, dir: string, root?: string): BuildContext | undefined {
+    try { if (!fs.statSync(dir).isDirectory()) return undefined; } catch { return undefined; }
+    // BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile before the context's .dockerignore
+    const own = `${dockerfile}.dockerignore`;
+    const ignoreFile = this.exists(own) ? own : this.exists(path.join(dir, '.dockerignore')) ? path.join(dir, '.dockerignore') : undefined;
+    const key = `${dir}\0${ignoreFile ?? ''}`;
+    const hit = this.contexts.get(key);
+    if (hit && !hit.stale) return hit.value;
+    const label = (p: string) => (root && (p === root || p.startsWith(root + path.sep)) ? path.relative(root, p) || '.' : p).split(path.sep).join('/');
+    const text = ignoreFile ? this.read(ignoreFile, (t) => t) : undefined;
+    const value = snapshotContext(cachedDiskFiles(dir), {
+      label: label(dir), dir,
+      dockerignore: ignoreFile && text !== undefined ? { file: ignoreFile, label: label(ignoreFile), text } : undefined,
+    });
+    if (this.contexts.size > 50) this.contexts.clear();
+    this.contexts.set(key, { stale: false, value });
+    return value;
+  }
+}
+
+/** Directory listings under `root`, each read once (the snapshot is dropped when the tree changes). Symlinked folders are not followed. */
+export function cachedDiskFiles(root: string): ProjectFiles {
+  const lists = new Map<string, string[] | undefined>();
+  const resolve = (rel: string): string | undefined => {
+    const abs = path.resolve(root, rel);
+    return abs === root || abs.startsWith(root + path.sep) ? abs : undefined;
+  };
+  return {
+    list(dir) {
+      const key = dir.replace(/\/+$/, '');
+      if (lists.has(key)) return lists.get(key);
+      const abs = resolve(key);
+      let out: string[] | undefined;
+      if (abs) {
+        try {
+          out = fs.readdirSync(abs, { withFileTypes: true }).slice(0, 20_000)
+            .map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
+        } catch { out = undefined; }
+      }
+      lists.set(key, out);
+      return out;
+    },
+    read: () => undefined,
+  };
 }
 
 function listDir(d: string): string[] {

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'url';
 import {
   CodeAction, CodeActionKind, CodeActionParams, Connection, Diagnostic as LspDiagnostic, DiagnosticSeverity,
   DidChangeConfigurationNotification, Hover, InitializeParams, InitializeResult, MarkupKind, TextDocumentEdit,
-  LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, TextEdit, WorkspaceEdit,
+  CreateFile, LSPErrorCodes, ResponseError, TextDocumentSyncKind, TextDocuments, TextEdit, WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { lintText, LintResult } from './service/linter';
@@ -17,7 +17,7 @@ import { hover } from './service/hover';
 import { readSettings } from './service/config';
 import { RULE_NAMES } from './service/rules';
 import { makeStandard } from './service/standard';
-import { Diagnostic, LintContext, OffsetEdit, Severity } from './service/types';
+import { Diagnostic, FileEdit, LintContext, OffsetEdit, Severity } from './service/types';
 import { ProjectLoader } from './project';
 import { PROJECT_INFO_COMMAND, SCAFFOLD_COMMAND, ScaffoldEnv, runProjectInfo, runScaffold } from './scaffold';
 
@@ -45,6 +45,7 @@ export function startServer(connection: Connection): void {
   let hasConfigurationCapability = false;
   let hasDynamicConfig = false;
   let versionedEdits = false;
+  let createFiles = false;
   let pushedSettings: unknown = {};
   let workspaceRoots: string[] = [];
   const docsDir = path.resolve(__dirname, '..', 'docs', 'rules');
@@ -62,6 +63,7 @@ export function startServer(connection: Connection): void {
     hasConfigurationCapability = !!caps.workspace?.configuration;
     hasDynamicConfig = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     versionedEdits = !!caps.workspace?.workspaceEdit?.documentChanges;
+    createFiles = !!caps.workspace?.workspaceEdit?.resourceOperations?.includes('create');
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => filePath(f.uri)).filter((p): p is string => !!p);
     if (!workspaceRoots.length && params.rootUri) { const p = filePath(params.rootUri); if (p) workspaceRoots.push(p); }
     return {
@@ -104,7 +106,7 @@ export function startServer(connection: Connection): void {
     }
     const file = filePath(doc.uri);
     const root = file ? workspaceRoots.find((r) => file.startsWith(r + path.sep)) : undefined;
-    const proj = file ? project.load(file, root) : undefined;
+    const proj = file ? project.load(file, root, settings.input.context) : undefined;
     if (proj?.pyproject) {
       const uri = pathToFileURL(proj.pyproject.path).toString();
       pyprojectOf.set(doc.uri, uri);
@@ -160,6 +162,7 @@ export function startServer(connection: Connection): void {
       data: { rule: d.rule, start: d.start },
     };
     if (docPages.has(`${d.rule}.md`)) diag.codeDescription = { href: pathToFileURL(path.join(docsDir, `${d.rule}.md`)).toString() };
+    if (d.related?.length) diag.relatedInformation = d.related.map((r) => ({ location: { uri: pathToFileURL(r.path).toString(), range: r.range }, message: r.message }));
     return diag;
   }
 
@@ -236,10 +239,25 @@ export function startServer(connection: Connection): void {
 
   connection.onCodeAction((params) => runSafe<CodeAction[]>('codeAction', [], () => codeActions(params)));
 
-  function wholeEdit(doc: TextDocument, edits: OffsetEdit[]): WorkspaceEdit {
+  /** The edit of a fix: this document, and other files (a .dockerignore, pyproject.toml); undefined when the client cannot apply it. */
+  function wholeEdit(doc: TextDocument, edits: OffsetEdit[], otherFiles: FileEdit[] = []): WorkspaceEdit | undefined {
     const textEdits = edits.map((e) => TextEdit.replace({ start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, e.newText));
-    if (versionedEdits) return { documentChanges: [TextDocumentEdit.create({ uri: doc.uri, version: doc.version }, textEdits)] };
-    return { changes: { [doc.uri]: textEdits } };
+    const others = otherFiles.map((f) => ({ uri: pathToFileURL(f.path).toString(), create: !!f.create, edits: f.edits.map((e) => TextEdit.replace({ start: e.start, end: e.end }, e.newText)) }));
+    if (versionedEdits) {
+      if (others.some((o) => o.create) && !createFiles) return undefined;
+      const changes: WorkspaceEdit['documentChanges'] = [];
+      if (textEdits.length) changes.push(TextDocumentEdit.create({ uri: doc.uri, version: doc.version }, textEdits));
+      for (const o of others) {
+        if (o.create) changes.push(CreateFile.create(o.uri, { ignoreIfExists: true }));
+        changes.push(TextDocumentEdit.create({ uri: o.uri, version: null }, o.edits));
+      }
+      return { documentChanges: changes };
+    }
+    if (others.some((o) => o.create)) return undefined;
+    const changes: Record<string, TextEdit[]> = {};
+    if (textEdits.length) changes[doc.uri] = textEdits;
+    for (const o of others) changes[o.uri] = o.edits;
+    return { changes };
   }
 
   async function codeActions(params: CodeActionParams): Promise<CodeAction[]> {
@@ -275,7 +293,8 @@ export function startServer(connection: Connection): void {
         actions.push({ title: 'Create the standard Dockerfile from pyproject.toml…', kind: CodeActionKind.QuickFix, diagnostics: [lspDiag],
           command: { title: 'Create the standard Dockerfile from pyproject.toml', command: CREATE_DOCKERFILE_COMMAND, arguments: [pyproject] } });
       }
-      actions.push({ title: q.title, kind: CodeActionKind.QuickFix, diagnostics: [lspDiag], isPreferred: q.ignore ? undefined : q.preferred, edit: wholeEdit(doc, q.edits) });
+      const edit = wholeEdit(doc, q.edits, q.otherFiles);
+      if (edit) actions.push({ title: q.title, kind: CodeActionKind.QuickFix, diagnostics: [lspDiag], isPreferred: q.ignore ? undefined : q.preferred, edit });
     }
     return actions;
   }

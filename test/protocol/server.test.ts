@@ -39,7 +39,7 @@ CMD ["gunicorn", "src.main:app", "--workers", "4", "--worker-class", "uvicorn.wo
 
 const BAD_CODES = ['use-uv', 'non-root-user', 'healthcheck', 'bind-address'];
 
-/** The reference Dockerfile of STANDARD.md: no finding from any rule. */
+/** The reference Dockerfile of the standard (docs/standard.md): no finding from any rule. */
 const REFERENCE = `# syntax=docker/dockerfile:1
 FROM python:3.11-slim AS builder
 RUN apt-get update \\
@@ -140,6 +140,9 @@ for (const transport of ['stdio', 'ipc'] as Transport[]) {
       fs.mkdirSync(proj);
       fs.writeFileSync(path.join(proj, 'pyproject.toml'), PYPROJECT(4));
       fs.writeFileSync(path.join(proj, 'uv.lock'), 'version = 1\n');
+      // what the Dockerfiles copy is there: the build context holds it
+      fs.mkdirSync(path.join(proj, 'src'));
+      fs.writeFileSync(path.join(proj, 'src', 'main.py'), 'from fastapi import FastAPI\napp = FastAPI()\n');
       client = LspClient.start(transport, { documentChanges });
       init = await client.initialize(tmp);
     });
@@ -194,7 +197,7 @@ for (const transport of ['stdio', 'ipc'] as Transport[]) {
       const bad = docUri();
       await openAndWait(bad, BAD);
       const from = md(await client.hover(bad, positionOf(BAD, /^FROM python:3\.11-slim AS runtime/m, 1)));
-      assert.match(from, /final runtime stage/);
+      assert.match(from, /\*\*runtime stage\*\*: the image that ships/);
       const workers = md(await client.hover(bad, positionOf(BAD, /"--workers"/, 3)));
       assert.match(workers, /--workers 4/);
       assert.match(workers, /4 vCPU/, 'the vCPU count from pyproject.toml');
@@ -474,6 +477,8 @@ describe('docksmith language server with settings pushed by didChangeConfigurati
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'docksmith-lsp-push-'));
     fs.writeFileSync(path.join(tmp, 'pyproject.toml'), PYPROJECT(4));
     fs.writeFileSync(path.join(tmp, 'uv.lock'), 'version = 1\n');
+    fs.mkdirSync(path.join(tmp, 'src'));
+    fs.writeFileSync(path.join(tmp, 'src', 'main.py'), 'from fastapi import FastAPI\napp = FastAPI()\n');
     client = LspClient.start('stdio', { configuration: false });
     await client.initialize(tmp);
   });

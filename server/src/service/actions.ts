@@ -5,7 +5,7 @@
 import { fixAllDetailed } from './fixes';
 import { LintResult } from './linter';
 import { instrAt } from './pragmas';
-import { Diagnostic, LintContext, OffsetEdit } from './types';
+import { Diagnostic, FileEdit, LintContext, OffsetEdit } from './types';
 
 /** A finding as the client sends it back with a code-action request. */
 export interface RequestedFinding { rule: string; start: number; message: string }
@@ -20,6 +20,8 @@ export interface QuickFix {
   /** The finding's own fix, safe to apply without review. */
   preferred: boolean;
   finding: Diagnostic;
+  /** Edits to other files (a .dockerignore, pyproject.toml). */
+  otherFiles?: FileEdit[];
 }
 
 /** The quick fixes for the findings of a request: each finding's fix, then "Ignore <rule> for this instruction". */
@@ -33,7 +35,7 @@ export function quickFixes(result: LintResult, text: string, requested: readonly
     if (!finding) return;
     if (finding.fix && !seen.has(finding.fix.title + finding.start)) {
       seen.add(finding.fix.title + finding.start);
-      out.push({ title: finding.fix.title, edits: finding.fix.edits, request, ignore: false, preferred: finding.fix.safe, finding });
+      out.push({ title: finding.fix.title, edits: finding.fix.edits, otherFiles: finding.fix.otherFiles, request, ignore: false, preferred: finding.fix.safe, finding });
     }
     const ignore = ignoreEdit(result, text, finding);
     if (ignore && !seen.has('ignore:' + finding.rule + ignore.start)) {

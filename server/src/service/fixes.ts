@@ -97,7 +97,8 @@ export function fixAllDetailed(text: string, ctx: LintContext, opts: FixAllOptio
     return out;
   };
   for (let pass = 0; pass < (opts.maxPasses ?? 20) && lints < MAX_LINTS; pass++) {
-    const fixable = diags.filter((d): d is Fixable => !!d.fix && (d.fix.safe || !safeOnly) && !excluded.has(fixKey(d as Fixable)));
+    // fixes that edit other files (a .dockerignore, pyproject.toml) are quick fixes only
+    const fixable = diags.filter((d): d is Fixable => !!d.fix && (d.fix.safe || !safeOnly) && !d.fix.otherFiles?.length && !excluded.has(fixKey(d as Fixable)));
     const chosen = pickNonOverlapping(fixable, (d) => d.fix);
     if (!chosen.length) {
       // Excluded fixes failed on an earlier text: give them one more chance on this one, so that a

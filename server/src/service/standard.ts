@@ -30,6 +30,8 @@ export interface StandardInput {
   healthPath?: string;
   python?: string;
   target?: string;
+  /** The build context folder (the loader resolves it: [tool.docksmith] relative to pyproject.toml, the setting to the workspace folder). */
+  context?: string;
   framework?: 'asgi' | 'wsgi';
   /** 'auto' is resolved by the client ('on' unless another extension reports Dockerfile syntax). */
   syntax?: 'on' | 'off';
