@@ -148,7 +148,8 @@ describe('fixes', () => {
     assert.equal(fixAll(once, c), once);
     assert.ok(!lint(once, c).some((d) => d.fix?.safe));
     assert.ok(!/[^\r]\n/.test(once), 'line endings stay CRLF');
-    assert.match(once, /^FROM python:3\.11-slim\r\n/);
+    // full → slim is not applied on save here: the image installs dependencies without compilers
+    assert.match(once, /^FROM python:3\.11\r\n/);
     assert.match(once, /USER 1000\r\nCMD \["gunicorn", "main:app", "-w", "4", "--bind", "0\.0\.0\.0:8000"/);
   });
 });
@@ -156,11 +157,15 @@ describe('fixes', () => {
 describe('fix safety', () => {
   it('base-image: safe in the runtime stage and in builders that install their compilers; a quick fix only where a builder may rely on the full image\'s gcc', () => {
     const fixOf = (t: string, line: number) => lint(t, ctx()).find((d) => d.rule === 'base-image' && d.range.start.line === line)?.fix;
-    const t = 'FROM python:3.11 AS build\nRUN pip install -r requirements.txt\nFROM python:3.11 AS tools\nRUN apt-get install -y gcc && pip install x\nFROM python:3.11\n';
+    const t = 'FROM python:3.11 AS build\nRUN pip install -r requirements.txt\nFROM python:3.11 AS tools\nRUN apt-get install -y gcc && pip install x\nFROM python:3.11\nCOPY --from=build /a /a\nCOPY --from=tools /b /b\n';
     assert.equal(fixOf(t, 0)?.safe, false);
     assert.equal(fixOf(t, 2)?.safe, true);
     assert.equal(fixOf(t, 4)?.safe, true);
     assert.match(fixAll(t, ctx()), /^FROM python:3\.11 AS build\n[\s\S]*FROM python:3\.11-slim AS tools\n[\s\S]*FROM python:3\.11-slim\n/);
+    // a single-stage image that pip-installs without compilers may need the full image's gcc
+    assert.equal(fixOf('FROM python:3.11\nRUN pip install -r requirements.txt\n', 0)?.safe, false);
+    // alpine → slim changes the libc (apk lines break); latest and major-only tags change the Python version
+    for (const from of ['FROM python:3.11-alpine\n', 'FROM python\n', 'FROM python:3\n', 'FROM python:latest\n']) assert.equal(fixOf(from, 0)?.safe, false, from);
     // a change of Python minor is never a fix to apply unseen
     assert.equal(fixOf('FROM python:3.12\n', 0)?.safe, false);
   });

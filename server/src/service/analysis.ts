@@ -73,6 +73,43 @@ export class Analysis {
     return this.run(instr).installs.filter((i) => !i.toolOnly);
   }
 
+  /**
+   * Does the stage feed the image that ships: the runtime stage, a stage of its FROM chain, or a
+   * stage one of those copies from (`COPY --from`, `RUN --mount=…,from=`), transitively. Stages that
+   * only serve development or tests (a `dev` or `test` stage beside the runtime) are not judged by
+   * build rules. Without a runtime stage, every stage counts.
+   */
+  feedsImage(stage: Stage): boolean {
+    if (!this.shipping) {
+      const set = new Set<Stage>();
+      const byName = new Map<string, Stage>();
+      for (const s of this.model.stages) if (s.name) byName.set(s.name, s);
+      const queue: Stage[] = this.final ? [this.final] : [...this.model.stages];
+      while (queue.length) {
+        const s = queue.pop()!;
+        if (set.has(s)) continue;
+        set.add(s);
+        if (s.parent) queue.push(s.parent);
+        for (const i of s.instrs) {
+          if (i.keyword !== 'COPY' && i.keyword !== 'ADD' && i.keyword !== 'RUN') continue;
+          const refs: string[] = [];
+          const from = i.keyword === 'RUN' ? undefined : this.model.flag(i, 'from')?.value;
+          if (from) refs.push(from);
+          for (const f of this.model.flags(i).flags) if (f.name === 'mount') { const m = /(?:^|,)from=([^,]+)/.exec(f.value); if (m) refs.push(m[1]); }
+          for (const r of refs) {
+            const v = r.replace(/^["']|["']$/g, '').toLowerCase();
+            const target = byName.get(v) ?? (/^\d+$/.test(v) ? this.model.stages[Number(v)] : undefined);
+            if (target) queue.push(target);
+          }
+        }
+      }
+      this.shipping = set;
+    }
+    return this.shipping.has(stage);
+  }
+
+  private shipping?: Set<Stage>;
+
   /** RUN instructions of a stage (own instructions only). */
   runs(stage: Stage): Instr[] {
     return stage.instrs.filter((i) => i.keyword === 'RUN');

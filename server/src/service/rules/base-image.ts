@@ -53,11 +53,10 @@ function fixEdit(a: Analysis, stage: Stage, fixed: string, keepsVersion: boolean
 }
 
 /**
- * A builder that installs Python dependencies but no compilers may rely on the full image's gcc:
+ * A stage that installs Python dependencies but no compilers may rely on the full image's gcc:
  * switching it to slim is then a change to review, not a fix to apply on save.
  */
 function mayNeedCompilers(a: Analysis, stage: Stage): boolean {
-  if (stage.isFinal) return false;
   const runs = a.runs(stage);
   const installsDeps = runs.some((r) => a.depInstalls(r).length > 0);
   const installsCompilers = runs.some((r) => a.run(r).packages.some((p) => p.action === 'install' && p.packages.some((w) => BUILD_TOOL.test(packageName(w.value)))));
@@ -82,7 +81,7 @@ export default defineRule({
     const want = a.standard.python.value;
     const runtimeRoot = a.final?.root;
     for (const stage of a.model.stages) {
-      if (stage.parent || stage.image === undefined) continue;
+      if (stage.parent || stage.image === undefined || !a.feedsImage(stage)) continue;
       const image = stage.image;
       const { name, tag, digest } = parseImageRef(image);
       if (!isPythonImage(name)) {
@@ -106,7 +105,10 @@ export default defineRule({
       const edit = fixedTag ? fixEdit(a, stage, fixedTag, !!verdict?.keepsVersion || !!wrongMinor, !!wrongMinor) : undefined;
       report({
         start: stage.from.start, end: stage.from.end, severity: excluded ? 'error' : undefined,
-        fix: edit && { title: wrongMinor ? `Use Python ${want} (${name}:${fixedTag})` : `Use ${name}:${fixedTag}`, safe: !wrongMinor && !mayNeedCompilers(a, stage), edits: [edit] },
+        // Safe on save only when the Python version and the libc stay what they were: full → slim of the same
+        // version, where nothing is compiled. An unpinned, major-only or alpine tag changes more than the size.
+        fix: edit && { title: wrongMinor ? `Use Python ${want} (${name}:${fixedTag})` : `Use ${name}:${fixedTag}`,
+          safe: !wrongMinor && !!verdict?.keepsVersion && !/alpine/.test(tag ?? '') && !mayNeedCompilers(a, stage), edits: [edit] },
         message: verdict
           ? `Base image ${image} is ${verdict.problem}${minorWhy ? `; and ${minorWhy}` : ''}. The standard is a pinned slim image: \`${name}:${fixedTag ?? `${want}-slim`}\`.`
           : `${minorWhy}. Build on \`python:${want}-slim\`, the same minor in every stage.`,

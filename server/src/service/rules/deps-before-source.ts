@@ -64,6 +64,7 @@ export default defineRule({
   },
   check({ a, report }) {
     for (const stage of a.model.stages) {
+      if (!a.feedsImage(stage)) continue; // a dev or test stage beside the runtime does not ship
       let firstInstall: { instr: Instr; install: DepInstall } | undefined;
       for (const i of stage.instrs) {
         if (i.keyword !== 'RUN') continue;

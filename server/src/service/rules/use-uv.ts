@@ -29,6 +29,7 @@ export default defineRule({
       () => ({ uv: false, venv: false, locked: false, lockCopied: false, firstPip: undefined }),
       (s) => ({ ...s, firstPip: undefined }),
       (state, stage) => {
+        const judged = a.feedsImage(stage); // a dev or test stage beside the runtime does not ship
         for (const i of stage.instrs) {
           const raw = a.model.text.slice(i.argsStart, i.end);
           if (i.keyword === 'ENV') {
@@ -38,7 +39,7 @@ export default defineRule({
             if (/astral-sh\/uv/.test(raw)) state.uv = true;
             if (!a.model.flag(i, 'from') && a.model.copyArgs(i).slice(0, -1).some((w) => /^(\.\/?|\*|.*uv\.lock\*?)$/.test(w.value))) state.lockCopied = true;
           } else if (i.keyword === 'RUN') {
-            checkRun(a, i, state, report);
+            if (judged) checkRun(a, i, state, report);
             if (UV_INSTALL.test(raw)) state.uv = true;
             if (VENV_RUN.test(raw)) state.venv = true;
           }
