@@ -62,6 +62,13 @@ export class Analysis {
           });
         };
         visit(this.model.runCommands(instr), false);
+        // `pip install pdm nodeenv cython && pdm install`: a pip install that brings the tool the RUN
+        // then installs with is its bootstrap, whatever else it brings along
+        const tools = new Set<string>(f.installs.filter((i) => !i.toolOnly && ['poetry', 'pdm', 'pipenv'].includes(i.kind)).map((i) => i.kind));
+        if (tools.size) {
+          f.installs = f.installs.map((i) => i.kind === 'pip' && !i.toolOnly && !i.needsManifest && !i.needsSource
+            && i.args.some((w) => tools.has(w.value.toLowerCase().replace(/[[<>=~!;].*$/, ''))) ? { ...i, toolOnly: true } : i);
+        }
       }
       this.runCache.set(instr, f);
     }
@@ -162,7 +169,14 @@ export class Analysis {
         }
       }
     }
-    return wsgi ? { asgi: false, evidence: 'dockerfile' } : { asgi: true, evidence: 'assumed' };
+    if (wsgi) return { asgi: false, evidence: 'dockerfile' };
+    // The module gunicorn serves says it too: Django's `mysite.wsgi:application` is a WSGI callable.
+    const inv = this.invocation();
+    const target = inv?.kind === 'gunicorn' ? inv.positionals[0]?.value : undefined;
+    const module = target?.split(':')[0].split('.').pop();
+    if (module === 'wsgi') return { asgi: false, evidence: 'dockerfile' };
+    if (module === 'asgi') return { asgi: true, evidence: 'dockerfile' };
+    return { asgi: true, evidence: 'assumed' };
   }
 
   /** The document's line ending. */

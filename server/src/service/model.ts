@@ -104,7 +104,9 @@ export class DockerfileModel {
         // FROM [--platform=…] image [AS name], read from the logical text (cheaper than the AST's argument objects)
         const words = this.logical(instr).text.split(/\s+/).filter((w) => w && !w.startsWith('--'));
         const imageRaw = words[0] ?? '';
-        const image = this.resolve(imageRaw, this.globalArgs);
+        // ARG defaults may name other ARGs (`ARG BASE=python:${PY}-slim`): resolve a few levels deep
+        let image = this.resolve(imageRaw, this.globalArgs);
+        for (let depth = 0; image !== undefined && image.includes('$') && depth < 4; depth++) image = this.resolve(image, this.globalArgs);
         const name = words.length >= 3 && words[1].toUpperCase() === 'AS' ? words[2].toLowerCase() : undefined;
         const parent = image !== undefined ? byName.get(image.toLowerCase()) : undefined;
         const created: Omit<Stage, 'root'> & { root?: Stage } = { index: this.stages.length, name, from: instr, imageRaw, image, parent, instrs: [], isFinal: false };

@@ -39,7 +39,8 @@ function fixEdit(a: Analysis, stage: Stage, fixed: string, keepsVersion: boolean
   const colon = ref.lastIndexOf(':');
   const hasTag = colon > ref.lastIndexOf('/');
   const rawTag = hasTag ? ref.slice(colon + 1) : undefined;
-  if (rawTag === undefined) return { start: at + ref.length, end: at + ref.length, newText: `:${fixed}` };
+  // the whole reference is a variable (`FROM ${BASE_IMAGE}`): its ARG default is where to change it
+  if (rawTag === undefined) return ref.includes('$') ? undefined : { start: at + ref.length, end: at + ref.length, newText: `:${fixed}` };
   const tagStart = at + colon + 1;
   if (!rawTag.includes('$')) return { start: tagStart, end: tagStart + rawTag.length, newText: fixed };
   if (literalOnly) return undefined; // the version comes from an ARG: its default is where to change it

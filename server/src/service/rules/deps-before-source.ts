@@ -7,7 +7,7 @@ import { lineBreakAfter } from '../text';
 /** Dependency manifests: copying them before the install keeps the dependency layer cached. */
 const MANIFEST = /^(pyproject\.toml|uv\.lock|poetry\.lock|pdm\.lock|pipfile(\.lock)?|setup\.py|setup\.cfg|requirements.*\.(txt|in)|constraints.*\.txt|environment.*\.ya?ml|conda-lock.*\.ya?ml)$/i;
 /** Files a build backend needs that are not source code: neither manifest nor source. */
-const NEUTRAL = /^(readme.*|license.*|licence.*|\.python-version)$/i;
+const NEUTRAL = /^(readme.*|license.*|licence.*|copying.*|notice.*|authors.*|changelog.*|changes.*|manifest\.in|version(\.txt)?|\.python-version|package(-lock)?\.json)$/i;
 
 /** Classify a COPY source path by its file name (`app/requirements.txt`, `uv.lock*` globs, a `requirements/` folder). */
 function kindOf(path: string): 'manifest' | 'neutral' | 'source' {
@@ -20,6 +20,8 @@ function kindOf(path: string): 'manifest' | 'neutral' | 'source' {
   const literal = base.replace(/[*?]/g, '');
   if (MANIFEST.test(base) || (base !== literal && MANIFEST.test(literal))) return 'manifest';
   if (NEUTRAL.test(base)) return 'neutral';
+  // an `__init__.py` copied alone is the usual stub that lets the installer see the package before the source
+  if (base === '__init__.py' || base === '_version.py' || base === 'version.py') return 'neutral';
   return 'source';
 }
 

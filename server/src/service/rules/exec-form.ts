@@ -55,7 +55,16 @@ export default defineRule({
         continue;
       }
       const prog = findProgram(ci.words as never);
-      if (!prog || !isShellDashC(ci.words, prog.index)) continue;
+      // Exec form runs no shell: `"${WORKERS}"` reaches the program as those characters
+      if (!prog || !isShellDashC(ci.words, prog.index)) {
+        const literal = ci.words.find((w) => /\$(\{[A-Za-z_][A-Za-z0-9_]*(:?[-+=?][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)/.test(w.value));
+        // (a CMD after an ENTRYPOINT is that program's arguments: a wrapper script may expand them itself)
+        if (literal && !literal.noEdit && (kw === 'ENTRYPOINT' || !e)) {
+          report({ start: literal.start, end: literal.end, severity: 'error',
+            message: `${kw} is in exec form, which runs no shell: \`${literal.value}\` reaches the program as those characters, not the variable's value. Write the value, or run the command through \`sh -c "exec …"\`.` });
+        }
+        continue;
+      }
       const scriptWord = ci.words[prog.index + 2];
       if (!scriptWord?.inner) continue;
       const parsed = parseShell(scriptWord.inner);

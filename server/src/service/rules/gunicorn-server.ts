@@ -1,5 +1,5 @@
-import { defineRule } from './rule';
-import { Invocation, effectiveCommands, optionValue, readCommandInstr } from '../gunicorn';
+import { RuleContext, defineRule } from './rule';
+import { Invocation, effectiveCommands, encodeWord, optionValue, readCommandInstr } from '../gunicorn';
 import { findProgram } from '../commands';
 import { isPythonImage, parseImageRef } from '../model';
 import { WORKER_CLASS, workersFor } from '../standard';
@@ -63,7 +63,10 @@ export default defineRule({
         message: `\`${what}\` is a development server (auto-reload, no worker supervision): never ship it. Serve with gunicorn + ${WORKER_CLASS}.` });
       return;
     }
-    if (inv.kind === 'gunicorn') return;
+    if (inv.kind === 'gunicorn') {
+      checkGunicornFlags(inv, report);
+      return;
+    }
     if (inv.kind === 'python') {
       const shown = inv.words[0].value === 'python' || /python[0-9.]*$/.test(inv.words[0].value) ? inv.words.slice(0, 2).map((w) => w.value).join(' ') : `python -m ${inv.words[0].value}`;
       report({ ...programSpan(inv),
@@ -119,4 +122,30 @@ function rewrite(a: Analysis, inv: Invocation): Fix | undefined {
     '--timeout', String(a.standard.timeout), '--graceful-timeout', String(a.standard.gracefulTimeout), ...carried];
   return { title: 'Serve with gunicorn + UvicornWorker', safe: false,
     edits: [{ start: inv.instr.argsStart, end: inv.instr.end, newText: `[${argv.map((s) => JSON.stringify(s)).join(', ')}]` }] };
+}
+
+/**
+ * Command-line mistakes that stop gunicorn: an option spelled with underscores (`--graceful_timeout`:
+ * argparse knows only `--graceful-timeout`, gunicorn exits with "unrecognized arguments"), and
+ * `-D`/`--daemon`, which detaches from PID 1 so the container exits at once.
+ */
+function checkGunicornFlags(inv: Invocation, report: RuleContext['report']): void {
+  for (const [name, list] of inv.options) {
+    for (const o of list) {
+      const flag = o.flag.value;
+      if (o.flag.noEdit) continue;
+      const written = /^--([A-Za-z0-9_-]+)/.exec(flag)?.[1];
+      if (written && written.includes('_') && written !== 'limit-request-field_size') {
+        const fixed = `--${written.replace(/_/g, '-')}`;
+        const text = flag.replace(`--${written}`, fixed);
+        report({ start: o.flag.start, end: o.flag.end, severity: 'error',
+          fix: { title: `Spell it ${fixed}`, safe: true, edits: [{ start: o.flag.start, end: o.flag.end, newText: encodeWord(text, o.flag.ctx) }] },
+          message: `gunicorn has no option \`--${written}\`: it stops at start with "unrecognized arguments". The option is \`${fixed}\`.` });
+      }
+      if (name === 'daemon' || name === 'D') {
+        report({ start: o.flag.start, end: o.flag.end, severity: 'error',
+          message: `\`${flag}\` daemonizes gunicorn: it forks away from PID 1 and the container exits at once. Remove it; the container is the daemon.` });
+      }
+    }
+  }
 }

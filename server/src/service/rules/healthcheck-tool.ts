@@ -11,7 +11,7 @@ export default defineRule({
     fix: 'safe',
     docs: {
       summary: 'The HEALTHCHECK must use a tool the image has: slim images have no curl or wget.',
-      whatItDoes: 'Checks whether the final stage\'s HEALTHCHECK runs `curl` or `wget` on a `-slim` or distroless base that never installs it.',
+      whatItDoes: 'Checks whether the final stage\'s HEALTHCHECK runs `curl` or `wget` on a `-slim` or distroless base (or `curl` on an alpine base, which has only BusyBox\'s wget) that never installs it.',
       why: '`python:*-slim` ships without curl and wget, so such a health check fails every time and the container is marked unhealthy. Python itself is always there: `urllib` does the same request.',
       example: 'FROM python:3.11-slim\nHEALTHCHECK CMD curl -f http://localhost:8000/health || exit 1',
       useInstead: 'FROM python:3.11-slim\nHEALTHCHECK CMD ["python", "-c", "import urllib.request; urllib.request.urlopen(\'http://localhost:8000/health\', timeout=4)"]',
@@ -24,7 +24,9 @@ export default defineRule({
     const hc = effectiveHealthcheck(a, stage);
     if (!hc || isNone(a, hc)) return;
     const image = a.model.rootImage(stage) ?? '';
-    if (!/-slim|distroless/.test(image)) return;
+    // slim and distroless have neither curl nor wget; alpine has BusyBox's wget but no curl
+    const alpine = /alpine/.test(image);
+    if (!/-slim|distroless/.test(image) && !alpine) return;
     const src = a.model.logical(hc);
     if (!/curl|wget/.test(src.text)) return;
     const rest = a.model.flags(hc).rest;
@@ -35,7 +37,7 @@ export default defineRule({
     const words = arr ? arr.items.map((i) => i.value) : parseShell(body).commands.flatMap((c) => c.words.map((w) => w.value));
     // exec form `["CMD-SHELL", "curl …"]` and `["sh", "-c", "curl …"]` carry a script in one item
     const scriptWords = words.flatMap((w) => (/\s/.test(w) ? parseShell(new Source(w)).commands.flatMap((c) => c.words.map((x) => x.value)) : [w]));
-    const tool = scriptWords.map((w) => w.slice(w.lastIndexOf('/') + 1)).find((w) => w === 'curl' || w === 'wget');
+    const tool = scriptWords.map((w) => w.slice(w.lastIndexOf('/') + 1)).find((w) => w === 'curl' || (w === 'wget' && !alpine));
     if (!tool) return;
     for (const s of a.model.chain(stage)) {
       for (const i of s.instrs) {

@@ -36,8 +36,12 @@ export default defineRule({
             if (VENV_ENV.test(raw)) state.venv = true;
             if (LOCKED_ENV.test(raw)) state.locked = true;
           } else if (i.keyword === 'COPY' || i.keyword === 'ADD') {
-            if (/astral-sh\/uv/.test(raw)) state.uv = true;
+            if (/astral-sh\/uv/.test(raw)) {
+              state.uv = true;
+              if (judged) checkUvPin(a, i, report);
+            }
             if (!a.model.flag(i, 'from') && a.model.copyArgs(i).slice(0, -1).some((w) => /^(\.\/?|\*|.*uv\.lock\*?)$/.test(w.value))) state.lockCopied = true;
+            if (!a.model.flag(i, 'from') && a.model.copyArgs(i).slice(0, -1).some((w) => /(^|\/)uv\.lock$/.test(w.value))) state.lockNamed = true;
           } else if (i.keyword === 'RUN') {
             if (judged) checkRun(a, i, state, report);
             if (UV_INSTALL.test(raw)) state.uv = true;
@@ -48,7 +52,7 @@ export default defineRule({
   },
 });
 
-interface StageState { uv: boolean; venv: boolean; locked: boolean; lockCopied: boolean; firstPip?: Instr }
+interface StageState { uv: boolean; venv: boolean; locked: boolean; lockCopied: boolean; lockNamed?: boolean; firstPip?: Instr }
 
 const VENV_ENV = /VIRTUAL_ENV|UV_SYSTEM_PYTHON|\.venv\/bin|UV_PROJECT_ENVIRONMENT/;
 const VENV_RUN = /\b(uv venv|-m venv|virtualenv)\b/;
@@ -91,12 +95,14 @@ function checkRun(a: Analysis, r: Instr, state: StageState, report: RuleContext[
         report({ start: r.start, end: r.end, message: `uv is installed by its install script (unpinned, downloaded at build time): the standard copies the pinned binary instead (${uvCopy}).` });
         continue;
       }
-      if (!a.facts.hasUvLock) continue;
+      // the project has a uv.lock, or the Dockerfile itself copies or mounts one into the stage
+      const mounted = a.model.flags(r).flags.some((f) => f.name === 'mount' && /uv\.lock/.test(f.value));
+      const lockHere = state.lockCopied || mounted;
+      if (!a.facts.hasUvLock && !state.lockNamed && !mounted) continue;
       if (inst.args.some((w) => w.value === '--locked' || w.value === '--frozen')) continue;
       if (state.locked || LOCKED_ENV.test(raw)) continue;
       const at = wordSpan(inst.cmd, inst.cmd.words[inst.sub]).end;
       // --locked fails the build when uv.lock is not in the stage: only safe when it visibly is.
-      const lockHere = state.lockCopied || a.model.flags(r).flags.some((f) => f.name === 'mount' && /uv\.lock/.test(f.value));
       const fix: Fix | undefined = inst.nested ? undefined : { title: 'Add --locked', safe: lockHere, edits: [{ start: at, end: at, newText: ' --locked' }] };
       report({ start: r.start, end: r.end, fix,
         message: '`uv sync` without `--locked` may re-resolve and install versions other than uv.lock pins. Add `--locked` (or `--frozen`).' });
@@ -111,6 +117,19 @@ function checkRun(a: Analysis, r: Instr, state: StageState, report: RuleContext[
         message: `${said} installs from conda channels: the standard builds on python:${a.standard.python.value}-slim with uv. Declare the packages in pyproject.toml (their PyPI wheels), \`uv lock\`, and install with \`uv sync --locked\`.` });
     }
   }
+}
+
+/** `COPY --from=ghcr.io/astral-sh/uv` without a version, or `:latest`: the build takes whatever uv is newest. */
+function checkUvPin(a: Analysis, i: Instr, report: RuleContext['report']): void {
+  const from = a.model.flag(i, 'from');
+  const m = from && /^(?:ghcr\.io\/)?astral-sh\/uv(?::([^@\s]+))?(@sha256:[0-9a-f]+)?$/.exec(from.value);
+  if (!from || !m || m[2] || (m[1] && m[1] !== 'latest')) return;
+  const src = a.model.logical(i);
+  const start = src.at(from.start);
+  const end = src.at(from.end - 1) + 1;
+  const pinned = `--from=ghcr.io/astral-sh/uv:${a.standard.uvVersion}`;
+  report({ start, end, fix: { title: `Pin uv ${a.standard.uvVersion}`, safe: false, edits: [{ start, end, newText: pinned }] },
+    message: `uv is copied from \`${from.value}\`, which follows the newest release: builds change under you. Pin a version (\`${pinned}\`) and update it deliberately.` });
 }
 
 const NAMES: Record<string, string> = { poetry: 'Poetry', pdm: 'PDM', pipenv: 'Pipenv', uv: 'uv' };

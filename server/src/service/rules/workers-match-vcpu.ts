@@ -13,7 +13,7 @@ export default defineRule({
     fix: 'safe',
     docs: {
       summary: 'Run one gunicorn worker per vCPU of the task, not 2×CPU+1.',
-      whatItDoes: 'Compares the gunicorn worker count (`-w`, `--workers`, `GUNICORN_CMD_ARGS`, `WEB_CONCURRENCY`) with the task\'s vCPU (`vcpu` in `[tool.docksmith]`, the `docksmith.vcpu` setting, or an ECS task definition). Formulas such as `$((2*$(nproc)+1))` are always reported.',
+      whatItDoes: 'For an ASGI app (a WSGI app\'s sync workers follow other arithmetic), Compares the gunicorn worker count (`-w`, `--workers`, `GUNICORN_CMD_ARGS`, `WEB_CONCURRENCY`) with the task\'s vCPU (`vcpu` in `[tool.docksmith]`, the `docksmith.vcpu` setting, or an ECS task definition). Formulas such as `$((2*$(nproc)+1))` are always reported.',
       why: 'Async Uvicorn workers each keep a core busy; more workers than vCPUs only add memory and context switches. On Fargate `nproc` can report more CPUs than the task is given, so a formula over-provisions.',
       example: 'CMD ["gunicorn", "src.main:app", "--workers", "9"]',
       useInstead: 'CMD ["gunicorn", "src.main:app", "--workers", "4"]',
@@ -23,6 +23,8 @@ export default defineRule({
     const inv = a.invocation();
     const g = a.gunicorn();
     if (!inv || !g) return;
+    // One worker per vCPU is the rule for async workers; a WSGI app's sync workers block on each request.
+    if (!a.appKind().asgi) return;
     const vcpu = a.standard.vcpu;
     const want = vcpu ? workersFor(vcpu.value) : undefined;
     const where = vcpu ? ` (vCPU ${vcpu.value} from ${vcpu.source})` : '';
