@@ -3,15 +3,17 @@
 #   1) the mocha suite test/editor/suite inside code-server's Node extension host (real vscode API,
 #      real language client + server),
 #   2) UI checks through the workbench in headless Chromium: ui-e2e.js (Problems panel, quick fix,
-#      hover), ui-grammar.js (pragma highlighting, token inspector), ui-scaffold.js (the Create
-#      Dockerfile command from the palette, the existing-Dockerfile diff and Cancel).
+#      hover), ui-poetry.js (a poetry install in a builder: its use-uv row, the "Replace with uv sync"
+#      quick fix applied, the row gone), ui-grammar.js (pragma highlighting, token inspector),
+#      ui-scaffold.js (the Create Dockerfile command from the palette, the existing-Dockerfile diff
+#      and Cancel).
 # Installs code-server 4.100.3 + playwright-core into .editor-test/ when missing, builds, runs
 # them all, kills every code-server process group it started, prints "N passed, N failed" (total)
 # last and exits non-zero if anything failed or did not run.
 # Nothing sleeps to "give it time": each step first polls until the extension is up (suite: a root
 # hook waits for isActive, every contributed command in vscode.commands.getCommands and the first
-# diagnostics; ui-e2e/ui-grammar: a Docksmith row in the Problems panel; ui-scaffold: the command in
-# the palette, reopened until listed), then every check waits for the fact it asserts. A step that
+# diagnostics; ui-e2e/ui-poetry/ui-grammar: a Docksmith row in the Problems panel; ui-scaffold: the
+# command in the palette, reopened until listed), then every check waits for the fact it asserts. A step that
 # never sees the extension fails with that first cause and the extension host's log about it.
 # Env: SKIP_BUILD=1, EXT_DIR=<other extension folder>, TEST_TIMEOUT_MS (whole step, default 300000),
 #      READY_TIMEOUT_MS (bound for the extension to show up, default 120000), DOCKSMITH_TEST_GREP, KEEP_TMP=1.
@@ -77,6 +79,7 @@ run_step() {
 
 run_step extension-host node test/editor/run-ext-tests.js "$EXT"
 run_step ui-e2e node test/editor/ui-e2e.js "$EXT"
+run_step ui-poetry node test/editor/ui-poetry.js "$EXT"
 run_step ui-grammar node test/editor/ui-grammar.js "$EXT"
 run_step ui-scaffold node test/editor/ui-scaffold.js "$EXT"
 kill_groups_in "$EDITOR_TEST_PIDS"

@@ -1,4 +1,4 @@
-// The frame every workbench UI test (ui-e2e.js, ui-grammar.js, ui-scaffold.js) runs in: a code-server
+// The frame every workbench UI test (ui-e2e.js, ui-poetry.js, ui-grammar.js, ui-scaffold.js) runs in: a code-server
 // in its own process group, headless Chromium on the workbench, named checks with a screenshot on
 // failure, a final screenshot, cleanup, an overall timeout, and the "N passed, N failed" last line
 // that scripts/test-editor.sh adds up (exit 0 only when every check passed).
@@ -128,6 +128,36 @@ function uiSession({ label, checks, shotPrefix = '', runDirPrefix }) {
       throw new Error(`no Docksmith ${rule} finding on ${file} ${Math.round((Date.now() - t) / 1000)} s after opening it: extension not active or its server publishes nothing (Problems panel: ${panel || 'empty'}); extension host: ${s.extensionLog()}`);
     }
     s.lap(`Docksmith diagnostics arrived: ${rule} in the Problems panel (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+  };
+
+  /**
+   * Ctrl+. in the focused editor; waits until the quick-fix menu lists an entry containing `title`.
+   * Returns the menu (for a screenshot or more checks) with the menu still open.
+   */
+  s.openQuickFixMenu = async (title) => {
+    await s.page.keyboard.press('Control+.');
+    const menu = s.page.locator('.action-widget');
+    try {
+      await menu.locator('.monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15000 });
+    } catch {
+      const listed = norm(await menu.innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 300);
+      throw new Error(`the quick-fix menu never listed "${title}" (it shows: ${listed || 'no menu'})`);
+    }
+    return menu;
+  };
+
+  /** Applies the entry `title` of the open quick-fix menu with the keyboard (clicking a row times out in this build). */
+  s.pickQuickFix = async (title) => {
+    const menu = s.page.locator('.action-widget');
+    const rows = await menu.locator('.monaco-list-row').count();
+    if (!rows) throw new Error(`no quick-fix menu is open to apply "${title}" from`);
+    for (let i = 0; i <= rows; i++) {
+      const focused = norm(await menu.locator('.monaco-list-row.focused').first().innerText().catch(() => ''));
+      if (focused.includes(title)) break;
+      if (i === rows) throw new Error(`could not focus "${title}" in the menu (focused: ${focused})`);
+      await s.page.keyboard.press('ArrowDown');
+    }
+    await s.page.keyboard.press('Enter');
   };
 
   /** The extension host's log lines about Docksmith (activation, errors, its output channel): for failure messages. */
