@@ -1,11 +1,11 @@
-import { RuleContext, defineRule } from './rule';
+import { defineRule } from './rule';
 import { Option, envValue, optionValue } from '../gunicorn';
 import { addOptionsEdit, optionSpan, programSpan, setOptionEdit } from './server-edits';
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)$/i;
+export const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)$/i;
 
 /** Host and port of a gunicorn/hypercorn bind value; undefined host means "not a TCP bind" (unix:, fd://). */
-function splitBind(v: string): { host?: string; port?: string } {
+export function splitBind(v: string): { host?: string; port?: string } {
   if (v.startsWith('unix:') || v.startsWith('fd://')) return {};
   const m = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(v);
   return { host: m?.[1] ?? v, port: m?.[2] };
@@ -43,11 +43,7 @@ export default defineRule({
         return;
       }
       const parsed = binds.map((o) => ({ o, v: resolve(optionValue(o) ?? '') }));
-      if (parsed.some(({ v }) => v === undefined || splitBind(v).host === undefined || !LOOPBACK.test(splitBind(v).host!))) {
-        // reachable: then it must be the standard port (one bind only; several binds are deliberate)
-        if (parsed.length === 1 && parsed[0].v !== undefined) checkPort(parsed[0].o, splitBind(parsed[0].v).port, port, inv.kind, report);
-        return;
-      }
+      if (parsed.some(({ v }) => v === undefined || splitBind(v).host === undefined || !LOOPBACK.test(splitBind(v).host!))) return;
       const last = parsed[parsed.length - 1];
       const p = splitBind(last.v!).port ?? String(port);
       const edit = setOptionEdit(last.o, `0.0.0.0:${p}`);
@@ -72,12 +68,7 @@ export default defineRule({
         return;
       }
       const v = resolve(optionValue(host) ?? '');
-      if (v === undefined || !LOOPBACK.test(v)) {
-        const p = inv.options.get('port')?.at(-1);
-        const pv = p && resolve(optionValue(p) ?? '');
-        if (p && pv !== undefined) checkPort(p, pv, port, inv.kind, report);
-        return;
-      }
+      if (v === undefined || !LOOPBACK.test(v)) return;
       const edit = setOptionEdit(host, '0.0.0.0');
       report({ ...optionSpan(host), fix: edit && { title: 'Listen on 0.0.0.0', safe: true, edits: [edit] },
         message: `${inv.kind} listens on ${v}, a loopback address unreachable from outside the container. Use \`--host 0.0.0.0\`.` });
@@ -85,11 +76,3 @@ export default defineRule({
   },
 });
 
-/** A reachable bind on another port than the standard's: the health check, the target group and containerPort expect it. */
-function checkPort(o: Option, actual: string | undefined, want: number, kind: string, report: RuleContext['report']): void {
-  if (actual === undefined || !/^\d+$/.test(actual) || Number(actual) === want) return;
-  const value = optionValue(o) ?? '';
-  const edit = setOptionEdit(o, value.endsWith(`:${actual}`) ? `${value.slice(0, -actual.length)}${want}` : String(want));
-  report({ ...optionSpan(o), severity: 'warning', fix: edit && { title: `Listen on port ${want}`, safe: false, edits: [edit] },
-    message: `${kind} listens on port ${actual}; the standard port is ${want}, which the HEALTHCHECK, the load balancer's target group and the task definition's containerPort expect. Use ${want}, or set \`port = ${actual}\` in [tool.docksmith] if the service deliberately uses ${actual}.` });
-}

@@ -12,6 +12,7 @@ import healthcheck from './healthcheck';
 import healthcheckTool from './healthcheck-tool';
 import multiStage from './multi-stage';
 import nonRootUser from './non-root-user';
+import servicePort from './service-port';
 import syntax from './syntax';
 import unseenServerConfig from './unseen-server-config';
 import useUv from './use-uv';
@@ -21,7 +22,7 @@ import workersMatchVcpu from './workers-match-vcpu';
 
 export const RULES: readonly Rule[] = [
   baseImage, bindAddress, buildContext, buildToolsInRuntime, depsBeforeSource, execForm, gunicornServer, gunicornTimeouts,
-  healthcheck, healthcheckTool, multiStage, nonRootUser, syntax, unseenServerConfig, useUv, userUid, workerClass, workersMatchVcpu,
+  healthcheck, healthcheckTool, multiStage, nonRootUser, servicePort, syntax, unseenServerConfig, useUv, userUid, workerClass, workersMatchVcpu,
 ];
 
 export const RULE_NAMES: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.name));

@@ -62,6 +62,9 @@ const UV_INSTALL = /\b(pip3? install [^&;|]*\buv\b|astral\.sh\/uv)/;
 function checkRun(a: Analysis, r: Instr, state: StageState, report: RuleContext['report']): void {
   const raw = a.model.text.slice(r.argsStart, r.end);
   const uvCopy = `\`COPY --from=ghcr.io/astral-sh/uv:${a.standard.uvVersion} /uv /uvx /bin/\``;
+  // pip installs of one RUN with the same message are one finding (`pip install a && pip install -r b`),
+  // with one fix that rewrites them all, or none if one of them cannot be rewritten
+  const pip = new Map<string, (Fix | undefined)[]>();
   for (const inst of a.run(r).installs) {
     const said = `\`${commandText(inst)}\``;
     if (inst.kind === 'pip') {
@@ -74,11 +77,13 @@ function checkRun(a: Analysis, r: Instr, state: StageState, report: RuleContext[
       let message: string;
       if (uvItself) message = `uv is installed with pip: the standard copies the pinned binary instead (${uvCopy}).`;
       else if (inst.exportedBy) message = `pip installs what \`${inst.exportedBy}\` writes: two tools and no lock check. The standard installs the lock with uv: ${migration(inst.exportedBy.split(' ')[0])}, then \`uv sync --locked --no-dev\`.`;
-      else if (inst.fromWheels) message = 'pip installs wheels built in an earlier stage: the standard builds a virtualenv in the builder with `uv sync --locked --no-dev` and copies it (`COPY --from=builder /app/.venv /app/.venv`), with no second install.';
+      else if (inst.fromWheels) message = 'pip installs wheels built beforehand: the standard builds a virtualenv in the builder with `uv sync --locked --no-dev` and copies it (`COPY --from=builder /app/.venv /app/.venv`), with no second install.';
       else message = 'Dependencies are installed with pip: the standard uses uv (5-10x faster, lock-file exact). Use `uv sync --locked` with uv.lock, else `uv pip install`.';
       // with a uv.lock, `uv pip install` would still ignore it: the message says what to use instead
       const noFix = inst.nested || inst.exportedBy || inst.fromWheels || (inst.toolOnly && !uvItself) || (!inst.toolOnly && a.facts.hasUvLock);
-      report({ start: r.start, end: r.end, message, fix: noFix ? undefined : pipToUv(a, r, inst, state) });
+      const list = pip.get(message) ?? [];
+      list.push(noFix ? undefined : pipToUv(a, r, inst, state));
+      pip.set(message, list);
     } else if (inst.kind === 'pip-wheel') {
       if (inst.toolOnly) continue;
       state.firstPip ??= r;
@@ -116,6 +121,15 @@ function checkRun(a: Analysis, r: Instr, state: StageState, report: RuleContext[
       report({ start: r.start, end: r.end,
         message: `${said} installs from conda channels: the standard builds on python:${a.standard.python.value}-slim with uv. Declare the packages in pyproject.toml (their PyPI wheels), \`uv lock\`, and install with \`uv sync --locked\`.` });
     }
+  }
+  for (const [message, fixes] of pip) {
+    let fix: Fix | undefined;
+    if (fixes.every((f): f is Fix => !!f)) {
+      const edits: OffsetEdit[] = [];
+      for (const f of fixes) for (const e of f.edits) if (!edits.some((x) => x.start === e.start && x.end === e.end && x.newText === e.newText)) edits.push(e);
+      fix = { ...fixes[0], edits };
+    }
+    report({ start: r.start, end: r.end, message: fixes.length > 1 ? message.replace(/^Dependencies are installed with pip/, `Dependencies are installed with pip (${fixes.length} installs in this RUN)`) : message, fix });
   }
 }
 
