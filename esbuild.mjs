@@ -13,6 +13,9 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  // jsonc-parser's `main` is UMD, whose require()s of its own files esbuild cannot follow
+  // (microsoft/node-jsonc-parser#57): bundle its ES module build instead.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 const builds = [

@@ -6,6 +6,7 @@ import * as TOML from '@iarna/toml';
 import { StandardInput } from './standard';
 import { RuleSetting } from './types';
 import { pushAll } from './text';
+import { parseTaskDefinition } from './project/taskdef';
 
 export interface ConfigProblem {
   /** 0-based line and character in the file, when known. */
@@ -165,18 +166,13 @@ export function readSettings(raw: unknown, knownRules: ReadonlySet<string>): { i
   return { input, enable: s.enable !== false, problems };
 }
 
-/** vCPU from an ECS task definition JSON (task-level `cpu`: units or "1 vCPU"). */
+/**
+ * vCPU from an ECS task definition JSON (task-level `cpu`: units or "1 vCPU"). Undefined when the
+ * text is not valid JSON, not a task definition, or has no usable task-level `cpu`.
+ */
 export function taskDefinitionVcpu(text: string): number | undefined {
-  let data: unknown;
-  try { data = JSON.parse(text); } catch { return undefined; }
-  const d = obj(obj(data)?.taskDefinition) ?? obj(data);
-  if (!d || !Array.isArray(d.containerDefinitions)) return undefined;
-  const cpu = d.cpu;
-  if (typeof cpu === 'number') return cpu / 1024;
-  if (typeof cpu !== 'string') return undefined;
-  const v = /^\s*([\d.]+)\s*vcpu\s*$/i.exec(cpu);
-  if (v) return parseFloat(v[1]);
-  return /^\d+$/.test(cpu.trim()) ? parseInt(cpu, 10) / 1024 : undefined;
+  const td = parseTaskDefinition(text);
+  return td && !td.malformed ? td.cpu?.value : undefined;
 }
 
 /** A TOML table (not an array), or undefined. */

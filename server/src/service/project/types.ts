@@ -96,14 +96,25 @@ export interface ContainerDefinition {
   user?: Located<string>;
   stopTimeout?: Located<number>;
   /** `healthCheck` object, and its `command` array (`["CMD-SHELL", "curl -f …"]`). */
-  healthCheck?: { span: Span; command?: Located<string[]>; interval?: Located<number>; timeout?: Located<number>; retries?: Located<number>; startPeriod?: Located<number> };
+  healthCheck?: { span: Span; command?: Located<string[]>; interval?: Located<number>; timeout?: Located<number>; retries?: Located<number>; startPeriod?: Located<number>; keys?: Map<string, Span> };
   portMappings: { containerPort: Located<number>; span: Span }[];
   entryPoint?: Located<string[]>;
   command?: Located<string[]>;
   /** `environment` name → value. */
   environment: Map<string, Located<string>>;
-  /** The key `containerDefinitions[i]` itself (for findings about a missing key). */
+  /**
+   * The key `containerDefinitions[i]` itself (for findings about a missing key): the `{` that opens
+   * the container object, as VS Code's JSON validation marks a missing property.
+   */
   keySpan: Span;
+  /**
+   * Where each key of the container object is written: the quoted key (`"user"`), last occurrence,
+   * by its name as written (`user`, `stopTimeout`, `healthCheck`, also keys not modelled here).
+   * For findings "on the offending key"; the value's span is the field's own `span`.
+   */
+  keys?: Map<string, Span>;
+  /** `secrets` name → `valueFrom`. */
+  secrets?: Map<string, Located<string>>;
 }
 
 export interface TaskDefinition {
@@ -112,6 +123,17 @@ export interface TaskDefinition {
   containers: ContainerDefinition[];
   /** Invalid JSON, a container definition without a name, `cpu` that is not a CPU value. */
   problems: FileProblem[];
+  /** `family`. */
+  family?: Located<string>;
+  /** The task definition object (the top level, or `taskDefinition` in describe-task-definition output). */
+  span?: Span;
+  /** Where each key of the task definition object is written (the quoted key), as in ContainerDefinition.keys. */
+  keys?: Map<string, Span>;
+  /**
+   * The text is not valid JSON (or nests too deeply to read): `problems` then holds that one
+   * problem, and what could be read before it is kept.
+   */
+  malformed?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -123,7 +145,14 @@ export type GunicornSetting =
   /** `workers = multiprocessing.cpu_count() * 2 + 1` and the like: depends on the machine's CPU count. */
   | { kind: 'cpu-formula'; text: string; span: Span; valueSpan: Span }
   /** Anything else: an environment lookup, a function call, a conditional, a name defined elsewhere. */
-  | { kind: 'dynamic'; text: string; span: Span; valueSpan: Span };
+  | {
+    kind: 'dynamic'; text: string; span: Span; valueSpan: Span;
+    /**
+     * Set when the assignment is inside an `if`/`else`/`except`/`for`/`while`/`match` block (or
+     * on the line of such a header): it may or may not apply, whatever its expression.
+     */
+    conditional?: boolean;
+  };
 
 export interface GunicornConfig {
   /** Settings by gunicorn's setting name (`bind`, `workers`, `worker_class`, `timeout`, `graceful_timeout`, …); the last assignment wins. */
