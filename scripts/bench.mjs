@@ -1,5 +1,5 @@
-// Warm, in-process benchmark of Docksmith's full lint against the two anchors of
-// /work/shared/reference/perf-anchors.md: a bare dockerfile-ast parse and dockerfile-utils validate().
+// Warm, in-process benchmark of Docksmith's full lint against two anchors: a bare dockerfile-ast
+// parse and dockerfile-utils validate().
 //
 //   npm run bench                       (= npm run build && node --expose-gc scripts/bench.mjs)
 //   node --expose-gc scripts/bench.mjs [--quick] [--json results.json]
@@ -374,7 +374,7 @@ function printReport({ env, inputs, results, heapLint, heapParse, heapLint1, col
   const m = (k) => median(colds.map((c) => c[k])).toFixed(2);
   out.push(`- cold first lint of the 40-line file, median of ${colds.length} fresh processes: require(out/…/linter.js + index.js) ${m('require')} ms, **1st lint ${m('first')} ms**, 2nd ${m('second')} ms, 3rd ${m('third')} ms, 200th (warm) ${m('warm')} ms; node boot → script ${m('boot')} ms; process start → first diagnostics ${m('startToFirst')} ms (1st-lint range ${Math.min(...colds.map((c) => c.first)).toFixed(2)}–${Math.max(...colds.map((c) => c.first)).toFixed(2)} ms)`);
   out.push('');
-  out.push('Findings on the generated files (dockerfile-utils validate() reports 0 on each; the clean files follow the standard, so findings there are suspect; the -dirty file breaks use-uv and non-root-user on purpose):');
+  out.push('Findings on the generated files (dockerfile-utils validate() reports 0 on each; apart from the builder stages on Python 3.10/3.12, which base-image reports, the clean files follow the standard, so other findings there are suspect; the -dirty file breaks use-uv and non-root-user on purpose):');
   out.push('');
   for (const inp of inputs) {
     const rules = Object.entries(inp.byRule);
@@ -382,9 +382,11 @@ function printReport({ env, inputs, results, heapLint, heapParse, heapLint1, col
     out.push(`- ${inp.key}: ${inp.findings} finding(s): ${rules.map(([r, v]) => `${r} × ${v.count} (${v.severity})`).join(', ')}`);
     for (const [r, v] of rules) out.push(`  - ${r}, e.g. ${v.example}`);
   }
+  // the generator's builder stages mix Python minors on purpose (the anchors' text): those base-image findings are expected
+  const unexpected = (i) => Object.entries(i.byRule).filter(([r, v]) => !(r === 'base-image' && /^line \d+: Python 3\.1[02]:/.test(v.example))).reduce((n, [, v]) => n + v.count, 0);
   const clean = inputs.filter((i) => !i.key.endsWith('-dirty'));
-  const many = clean.filter((i) => i.findings > Math.max(3, i.stages));
-  const anyRule = clean.some((i) => i.findings > 0);
+  const many = clean.filter((i) => unexpected(i) > Math.max(3, i.stages));
+  const anyRule = clean.some((i) => unexpected(i) > 0);
   if (anyRule) out.push(`- NOTE: docksmith reports findings on standard-conforming generated files${many.length ? ` (many on ${many.map((i) => i.key).join(', ')})` : ''}: check the rules above for false positives.`);
   out.push('');
   out.push(`Inputs: ${inputs.map((i) => `${i.key}: ${i.lines} lines / ${i.bytes} B / ${i.instructions} instr / ${i.stages} FROM`).join('; ')}.`);

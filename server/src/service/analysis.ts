@@ -3,7 +3,7 @@
 
 import { DockerfileModel, Instr, Stage } from './model';
 import { instrAt } from './pragmas';
-import { DepInstall, PackageOp, UserAdd, depInstall, innerCommands, packageOp, userAdd } from './commands';
+import { DepInstall, PackageOp, UserAdd, depInstall, findProgram, innerCommands, packageOp, userAdd } from './commands';
 import { SimpleCommand } from './shell';
 import { DocWord, Invocation, Option, envValue, findInvocation, parseOptions, splitArgsValue } from './gunicorn';
 import { ASGI_FRAMEWORKS, WSGI_FRAMEWORKS } from './standard';
@@ -48,15 +48,16 @@ export class Analysis {
       if (INTERESTING_RUN.test(raw)) {
         const visit = (cmds: readonly SimpleCommand[], nested: boolean) => {
           cmds.forEach((cmd, k) => {
-            const d = depInstall(cmd, cmds[k - 1]);
+            const prog = findProgram(cmd) ?? null; // once per command, for the three questions below
+            const d = depInstall(cmd, cmds[k - 1], prog);
             if (d) f!.installs.push(nested ? { ...d, nested } : d);
-            const p = packageOp(cmd);
+            const p = packageOp(cmd, prog);
             if (p) f!.packages.push(p);
-            const u = userAdd(cmd);
+            const u = userAdd(cmd, prog);
             if (u) f!.users.push(u);
             // `sh -c "pip install …"`, `$(pip install …)`: what runs inside counts too
             if (cmd.words.some((w) => w.expands || w.inner)) {
-              const inner = innerCommands(cmd);
+              const inner = innerCommands(cmd, 0, prog);
               if (inner.length) visit(inner, true);
             }
           });
@@ -87,6 +88,7 @@ export class Analysis {
    * build rules. Without a runtime stage, every stage counts.
    */
   feedsImage(stage: Stage): boolean {
+    if (this.model.stages.length === 1) return true;
     if (!this.shipping) {
       const set = new Set<Stage>();
       const byName = new Map<string, Stage>();
@@ -99,6 +101,7 @@ export class Analysis {
         if (s.parent) queue.push(s.parent);
         for (const i of s.instrs) {
           if (i.keyword !== 'COPY' && i.keyword !== 'ADD' && i.keyword !== 'RUN') continue;
+          if (!/from/i.test(this.model.text.slice(i.argsStart, Math.min(i.end, i.argsStart + 400)))) continue; // no --from, no mount from=
           const refs: string[] = [];
           const from = i.keyword === 'RUN' ? undefined : this.model.flag(i, 'from')?.value;
           if (from) refs.push(from);

@@ -151,9 +151,12 @@ const CONDA = new Set(['conda', 'mamba', 'micromamba']);
  * The Python dependency install a simple command performs, if any. `prev` is the command piped
  * into this one (`poetry export … | pip install -r /dev/stdin`, `curl … | python3 -`).
  */
-export function depInstall(cmd: SimpleCommand, prev?: SimpleCommand): DepInstall | undefined {
-  const prog = findProgram(cmd);
-  if (!prog) return undefined;
+/** Programs that may install Python dependencies (python and shells only when fed an installer script). */
+const INSTALLERS = new Set(['pip', 'uv', 'poetry', 'pipenv', 'pdm', 'conda', 'mamba', 'micromamba', 'python', 'sh', 'bash', 'dash', 'ash', 'zsh']);
+
+export function depInstall(cmd: SimpleCommand, prev?: SimpleCommand, program?: Program | null): DepInstall | undefined {
+  const prog = program === undefined ? findProgram(cmd) : program ?? undefined;
+  if (!prog || !INSTALLERS.has(prog.name)) return undefined;
   const w = cmd.words;
   const first = prog.name === 'pip' && w[prog.index - 1]?.value === '-m' ? prog.index - 2 : prog.index;
   const at = (k: number) => w[k]?.value;
@@ -253,10 +256,10 @@ export const RESERVED = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'u
  * The commands a simple command runs inside it: the script of `sh -c "…"`, and command
  * substitutions `$(…)` / backquotes in its words. Bounded in depth.
  */
-export function innerCommands(cmd: SimpleCommand, depth = 0): SimpleCommand[] {
+export function innerCommands(cmd: SimpleCommand, depth = 0, program?: Program | null): SimpleCommand[] {
   if (depth > 3) return [];
   const out: SimpleCommand[] = [];
-  const prog = findProgram(cmd);
+  const prog = program === undefined ? findProgram(cmd) : program ?? undefined;
   const w = cmd.words;
   if (prog && isShellProgram(w[prog.index].value) && /^-[a-z]*c[a-z]*$/.test(w[prog.index + 1]?.value ?? '') && w[prog.index + 2]?.inner) {
     for (const c of parseShell(w[prog.index + 2].inner!).commands) { out.push(c); pushAll(out, innerCommands(c, depth + 1)); }
@@ -309,8 +312,8 @@ const PKG_MANAGERS: Record<string, { install: string[]; remove: string[] }> = {
 };
 
 /** System package installs and removals (apt-get, apk, yum, dnf). */
-export function packageOp(cmd: SimpleCommand): PackageOp | undefined {
-  const prog = findProgram(cmd);
+export function packageOp(cmd: SimpleCommand, program?: Program | null): PackageOp | undefined {
+  const prog = program === undefined ? findProgram(cmd) : program ?? undefined;
   if (!prog) return undefined;
   const pm = PKG_MANAGERS[prog.name];
   if (!pm) return undefined;
@@ -344,8 +347,8 @@ export function packageName(word: string): string {
 export interface UserAdd { name: string; uid?: string; uidWord?: Word; system: boolean }
 
 /** `useradd`/`adduser` creating a named user, with its UID when given. */
-export function userAdd(cmd: SimpleCommand): UserAdd | undefined {
-  const prog = findProgram(cmd);
+export function userAdd(cmd: SimpleCommand, program?: Program | null): UserAdd | undefined {
+  const prog = program === undefined ? findProgram(cmd) : program ?? undefined;
   if (!prog || (prog.name !== 'useradd' && prog.name !== 'adduser')) return undefined;
   const w = cmd.words;
   let uid: string | undefined;

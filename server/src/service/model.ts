@@ -120,7 +120,7 @@ export class DockerfileModel {
         stage.instrs.push(instr);
       } else if (instr.keyword === 'ARG') {
         // `ARG A=1 B=2`, also continued over lines with comments between: every name counts
-        for (const p of (ast as Arg).getProperties()) this.globalArgs.set(p.getName(), p.getValue() ?? undefined);
+        for (const p of this.properties(instr)) this.globalArgs.set(p.name, p.value ?? undefined);
       }
     }
     // The runtime is the stage that ships: the last one, whatever its name, unless a target names another.
@@ -288,16 +288,29 @@ export class DockerfileModel {
       for (let k = s.instrs.length - 1; k >= 0; k--) {
         const i = s.instrs[k];
         if (i.start >= before) continue;
-        if (i.keyword === 'ENV') {
-          const props = (i.ast as Env).getProperties();
-          for (let j = props.length - 1; j >= 0; j--) if (props[j].getName() === name) return props[j].getValue() ?? '';
-        } else if (i.keyword === 'ARG') {
-          const props = (i.ast as Arg).getProperties();
-          for (let j = props.length - 1; j >= 0; j--) if (props[j].getName() === name) return props[j].getValue() ?? this.globalArgs.get(name);
+        if (i.keyword !== 'ENV' && i.keyword !== 'ARG') continue;
+        const props = this.properties(i);
+        for (let j = props.length - 1; j >= 0; j--) {
+          if (props[j].name !== name) continue;
+          return props[j].value ?? (i.keyword === 'ENV' ? '' : this.globalArgs.get(name));
         }
       }
     }
     return undefined;
+  }
+
+  /** The `name=value` pairs of an ENV or ARG (dockerfile-ast builds them anew on every call: read once). */
+  properties(instr: Instr): { name: string; value: string | null }[] {
+    return this.memo('properties', instr, () => {
+      if (instr.keyword === 'ARG') {
+        // `NAME` or `NAME=value` words (quotes removed): read from the logical text, cheaper than the AST's property objects
+        return parseShell(this.logical(instr)).commands.flatMap((c) => c.words).map((w) => {
+          const eq = w.value.indexOf('=');
+          return eq < 0 ? { name: w.value, value: null } : { name: w.value.slice(0, eq), value: w.value.slice(eq + 1) };
+        });
+      }
+      return ((instr.ast as Env | Arg).getProperties() as { getName(): string; getValue(): string | null }[]).map((p) => ({ name: p.getName(), value: p.getValue() }));
+    });
   }
 
   /** Substitute $VAR / ${VAR} / ${VAR:-default} from `vars`; undefined when something cannot be resolved. */

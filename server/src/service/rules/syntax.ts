@@ -109,15 +109,18 @@ export default defineRule({
     const hasFrom = m.stages.length > 0;
     let first = true;
     for (const instr of m.instrs) {
-      const kw = keywordRange(m, instr);
       const known = KNOWN.has(instr.keyword.toUpperCase());
+      const misplaced = hasFrom && known && !instr.stage && instr.keyword !== 'ARG';
+      // the keyword's range costs a position lookup: only for an instruction there is something to say about
+      if (known && !misplaced && (hasFrom || !first)) { first = false; continue; }
+      const kw = keywordRange(m, instr);
       // A line holding only the escape character continues into the next line (Docker joins them).
       if (!known && !isLoneEscape(m, instr, kw)) report({ ...kw, message: unknownMessage(m, instr, kw) });
       if (!hasFrom) {
         if (first) {
           report({ ...kw, message: 'This Dockerfile has no FROM instruction: Docker cannot build it. Start the first stage with `FROM <image>` (only ARG may come before it).' });
         }
-      } else if (known && !instr.stage && instr.keyword !== 'ARG') {
+      } else if (misplaced) {
         const word = m.text.slice(kw.start, kw.end);
         report({ ...kw, message: `${code(word)} comes before the first FROM, where only ARG is allowed: Docker rejects the build. Move it into a stage, after its FROM.` });
       }
@@ -317,6 +320,10 @@ function stageReferences({ m, report, line }: Ctx): void {
  */
 function trailingContinuation({ m, report }: Ctx): void {
   const text = m.text;
+  // the common case without line arithmetic: the file does not end with the escape character
+  let tail = text.length;
+  while (tail > 0 && /[\r\n \t]/.test(text[tail - 1])) tail--;
+  if (tail === 0 || text[tail - 1] !== m.escape) return;
   const starts = m.lineStarts();
   const esc = m.escape;
   for (let k = starts.length - 1; k >= 0; k--) {

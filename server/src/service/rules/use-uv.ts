@@ -40,8 +40,11 @@ export default defineRule({
               state.uv = true;
               if (judged) checkUvPin(a, i, report);
             }
-            if (!a.model.flag(i, 'from') && a.model.copyArgs(i).slice(0, -1).some((w) => /^(\.\/?|\*|.*uv\.lock\*?)$/.test(w.value))) state.lockCopied = true;
-            if (!a.model.flag(i, 'from') && a.model.copyArgs(i).slice(0, -1).some((w) => /(^|\/)uv\.lock$/.test(w.value))) state.lockNamed = true;
+            if (!a.model.flag(i, 'from')) {
+              const sources = a.model.copyArgs(i).slice(0, -1);
+              if (sources.some((w) => /^(\.\/?|\*|.*uv\.lock\*?)$/.test(w.value))) state.lockCopied = true;
+              if (sources.some((w) => /(^|\/)uv\.lock$/.test(w.value))) state.lockNamed = true;
+            }
           } else if (i.keyword === 'RUN') {
             if (judged) checkRun(a, i, state, report);
             if (UV_INSTALL.test(raw)) state.uv = true;
