@@ -48,6 +48,10 @@ export interface AppCandidate {
   rank: number;
   /** Why it was ranked so (for the pick list and notes). */
   why: string;
+  /** How it is served: a module-level object, a factory gunicorn calls (`module:create_app()`), or either in a CLI module (ranked last). */
+  form?: 'object' | 'factory' | 'cli';
+  /** A factory with parameters that have no default: gunicorn cannot call it as `create_app()`. */
+  needsArguments?: boolean;
 }
 
 export interface Route {
@@ -56,6 +60,20 @@ export interface Route {
   methods?: string[];
   framework: Framework;
   /** Project-relative file and 0-based line of the decorator / path() call. */
+  file: string;
+  line: number;
+  /** Added under a condition or in a loop (`if settings.DEBUG:`): not always served. */
+  conditional?: boolean;
+  /** Targets of the app candidates that serve it (`orders_api.main:app`, `svc:create_app()`), when known. */
+  apps?: string[];
+}
+
+/** A path prefix served by something whose routes are not listed: StaticFiles, the Django admin, a mounted app Docksmith cannot read. */
+export interface OpaquePrefix {
+  /** The composed prefix (`/static`). */
+  path: string;
+  /** What serves it (`StaticFiles`, `the Django admin`, `include("debug_toolbar.urls")`). */
+  what: string;
   file: string;
   line: number;
 }
@@ -78,6 +96,11 @@ export interface PythonFacts {
    * read (a variable prefix, a route added in a loop or under a condition): rules then stay quiet.
    */
   routesComplete: boolean;
+  /**
+   * Prefixes served by something whose routes are not listed. Static files and the Django admin
+   * leave `routesComplete` true (they serve no endpoint of the app); anything else here also makes it false.
+   */
+  opaque?: OpaquePrefix[];
   /** What could not be determined, in words ("the prefix of include_router in app/main.py:12 is a variable"). */
   unknown: string[];
   /** Files skipped (too large, not UTF-8) and other remarks, in words. */

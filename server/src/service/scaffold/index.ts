@@ -9,19 +9,20 @@ import { lintText } from '../linter';
 import { RULE_NAMES } from '../rules';
 import { ASGI_FRAMEWORKS, DEFAULTS, SUPPORTED_PYTHON, StandardInput, WORKER_CLASS, makeStandard, pythonForRequiresDetailed, pythonMinorsAllowed, specifierVersions, versionSatisfies, workersFor } from '../standard';
 import { Sourced, Standard } from '../types';
-import { AppCandidate, AppKind, findApps, isAppTarget } from './apps';
+import { AppCandidate, AppKind } from '../project/types';
+import { findApps, isAppTarget } from '../project/apps';
+import { lockedPackages, lockedRuntimeClosure } from '../project/lock';
 import { excludedBy, parseDockerignore, renderDockerignore } from './dockerignore';
 import { ProjectFiles, exists } from './files';
 import { CodeRoot, findLayout, metadataFiles, packagesIn } from './layout';
 import { nativeDepsFor } from './native-deps';
 import { ProjectProfile, renderDockerfile } from './render';
-import { pushAll } from '../text';
 
 export type { ProjectFiles } from './files';
 export { memoryFiles } from './files';
 export type { ProjectProfile } from './render';
 export { renderDockerfile } from './render';
-export type { AppCandidate } from './apps';
+export type { AppCandidate } from '../project/types';
 
 export type ScaffoldErrorCode = 'malformed-toml' | 'no-project' | 'python' | 'uv-version' | 'needs-app' | 'bad-argument' | 'no-code';
 
@@ -66,7 +67,13 @@ export interface ScaffoldResult {
 
 type Table = Record<string, unknown>;
 
-const ASGI_KINDS: AppKind[] = ['fastapi', 'starlette', 'quart'];
+const ASGI_KINDS: AppKind[] = ['fastapi', 'starlette', 'quart', 'litestar', 'django-asgi'];
+
+/** Django served through ASGI: the standard serves Django through WSGI unless channels, daphne or uvicorn is a dependency. */
+function djangoAsgi(p: Parsed): boolean {
+  const runtime = new Set(strings(p.project.dependencies).map(normalizeName));
+  return ['channels', 'daphne', 'uvicorn', 'uvicorn-worker'].some((d) => runtime.has(d));
+}
 
 interface Parsed {
   data: Table;
@@ -117,7 +124,7 @@ function standardFor(req: ScaffoldRequest, p: Parsed): Standard {
 export function inspectProject(req: ScaffoldRequest): ProjectInfo {
   const p = parse(req);
   const layout = findLayout(p.data, req.files, p.name);
-  return { name: p.name, vcpu: standardFor(req, p).vcpu, app: p.configuredApp, candidates: p.configuredApp ? [] : findApps(req.files, layout.roots) };
+  return { name: p.name, vcpu: standardFor(req, p).vcpu, app: p.configuredApp, candidates: p.configuredApp ? [] : findApps(req.files, layout.roots, { djangoAsgi: djangoAsgi(p) }) };
 }
 
 function choosePython(req: ScaffoldRequest, p: Parsed, notes: string[]): string {
@@ -165,7 +172,7 @@ function chooseUv(req: ScaffoldRequest, p: Parsed, notes: string[]): string {
 }
 
 function chooseApp(req: ScaffoldRequest, p: Parsed, roots: CodeRoot[], notes: string[]): { target: string; kind?: AppKind } {
-  const candidates = findApps(req.files, roots);
+  const candidates = findApps(req.files, roots, { djangoAsgi: djangoAsgi(p) });
   const known = (target: string) => candidates.find((c) => c.target === target)?.kind;
   if (req.app !== undefined) {
     const app = req.app.trim();
@@ -186,45 +193,6 @@ function chooseApp(req: ScaffoldRequest, p: Parsed, roots: CodeRoot[], notes: st
 
 function uvSourcesOf(data: Table): unknown {
   return obj(obj(data.tool)?.uv)?.sources;
-}
-
-/**
- * Names uv.lock resolves for the project's runtime: the project's `dependencies` and theirs,
- * transitively (extras followed; dev-dependencies not). Empty when the lock cannot be read.
- */
-function lockedRuntimeClosure(lock: string, project: string): string[] {
-  if (!lock) return [];
-  let packages: Table[];
-  try { packages = ((TOML.parse(lock) as Table).package as Table[] | undefined) ?? []; } catch { return []; }
-  if (!Array.isArray(packages)) return [];
-  type Dep = { name: string; extras: string[] };
-  const deps = (v: unknown): Dep[] => (Array.isArray(v) ? v.map((d) => obj(d)).filter((d): d is Table => !!d && typeof d.name === 'string')
-    .map((d) => ({ name: normalizeName(String(d.name)), extras: strings(d.extra) })) : []);
-  const byName = new Map<string, Table>();
-  for (const pkg of packages) if (obj(pkg) && typeof pkg.name === 'string') byName.set(normalizeName(pkg.name), pkg);
-  const root = byName.get(normalizeName(project));
-  if (!root) return [];
-  const seen = new Set<string>();
-  const queue: Dep[] = deps(root.dependencies);
-  while (queue.length) {
-    const d = queue.pop()!;
-    const key = `${d.name}[${d.extras.join(',')}]`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const pkg = byName.get(d.name);
-    if (!pkg) continue;
-    pushAll(queue, deps(pkg.dependencies));
-    const optional = obj(pkg['optional-dependencies']);
-    for (const e of d.extras) pushAll(queue, deps(optional?.[e]));
-  }
-  return [...new Set([...seen].map((k) => k.slice(0, k.indexOf('['))))];
-}
-
-/** Normalised names of the packages a uv.lock pins. */
-function lockedPackages(lock: string): string[] {
-  const out: string[] = [];
-  for (const m of lock.matchAll(/^\[\[package\]\]\s*\r?\nname\s*=\s*"([^"]+)"/gm)) out.push(normalizeName(m[1]));
-  return out;
 }
 
 function validVcpu(v: unknown): v is number {
@@ -282,7 +250,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   for (const m of meta.missing) notes.push(`pyproject.toml names ${m}, which does not exist: the build backend will refuse to build until it does.`);
   const copies = [...meta.found.map((f) => ({ path: f, isDir: false })), ...layout.roots.map((r) => ({ path: r.path, isDir: r.isDir }))];
   // Web frameworks read more than the package at run time: Django its apps, both their templates and static files.
-  const isDjango = app.kind === 'django' || (app.kind !== 'fastapi' && runtime.has('django'));
+  const isDjango = app.kind === 'django' || app.kind === 'django-asgi' || (app.kind !== 'fastapi' && runtime.has('django'));
   const isFlask = app.kind === 'flask' || (app.kind !== 'fastapi' && runtime.has('flask'));
   const copied = new Set(copies.map((c) => c.path));
   const addCopy = (c: { path: string; isDir: boolean }) => { if (!copied.has(c.path) && ![...copied].some((x) => c.path.startsWith(x + '/'))) { copied.add(c.path); copies.push(c); } };
