@@ -21,6 +21,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [
       { scheme: 'file', language: 'dockerfile' },
       { scheme: 'untitled', language: 'dockerfile' },
+      // ECS task definitions: their findings are shown on the JSON, and edits re-lint the Dockerfiles as you type
+      { scheme: 'file', language: 'json', pattern: '**/*{task-def,taskdef,task_def,task-definition,task_definition}*.json' },
     ],
     synchronize: {
       configurationSection: 'docksmith',

@@ -4,7 +4,9 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigProblem, PyprojectInfo, normalizeName, readPyproject, taskDefinitionVcpu } from './service/config';
+import { ConfigProblem, PyprojectInfo, normalizeName, readPyproject } from './service/config';
+import { parseTaskDefinition } from './service/project/taskdef';
+import { parseGunicornConfig } from './service/project/gunicorn-conf';
 import { snapshotContext } from './service/project/context';
 import { BuildContext } from './service/project/types';
 import { ProjectFiles } from './service/scaffold/files';
@@ -40,7 +42,25 @@ export class ProjectLoader {
     for (const c of this.contexts.values()) c.stale = true;
   }
 
+  /** Texts of files open in the editor (a task definition being edited): read instead of the disk. */
+  private overlay = new Map<string, { version: number; text: string }>();
+  private overlayCache = new Map<string, { version: number; value: unknown }>();
+
+  setOverlay(file: string, version: number, text: string | undefined): void {
+    if (text === undefined) this.overlay.delete(file); else this.overlay.set(file, { version, text });
+    this.overlayCache.delete(file);
+    this.recent.clear();
+  }
+
   private read<T>(file: string, parse: (text: string) => T): T | undefined {
+    const open = this.overlay.get(file);
+    if (open) {
+      const hit = this.overlayCache.get(file);
+      if (hit && hit.version === open.version) return hit.value as T;
+      const value = parse(open.text);
+      this.overlayCache.set(file, { version: open.version, value });
+      return value;
+    }
     let st: fs.Stats;
     try { st = fs.statSync(file); } catch { this.cache.delete(file); return undefined; }
     if (!st.isFile() || st.size > MAX_CONFIG_BYTES) return undefined;
@@ -105,16 +125,19 @@ export class ProjectLoader {
       }
     }
     if (deps.size || pyPath) facts.dependencies = [...deps];
-    for (const d of [...dirs, ...['ecs', 'deploy', '.aws', 'infra', 'aws'].map((s) => path.join(projectDir, s))]) {
+    // The ECS task definition: the first JSON file named like one (beside the Dockerfile or the
+    // project, or in ecs/, deploy/, .aws/, infra/, aws/) that is one. Read as text, never run.
+    const label = (p: string) => (root && (p === root || p.startsWith(root + path.sep)) ? path.relative(root, p) || path.basename(p) : path.relative(projectDir, p) || path.basename(p)).split(path.sep).join('/');
+    search: for (const d of [...dirs, ...['ecs', 'deploy', '.aws', 'infra', 'aws'].map((s) => path.join(projectDir, s))]) {
       const found = listDir(d).filter((n) => /task[-_.]?def.*\.json$|task[-_]definition.*\.json$/i.test(n)).sort();
       for (const name of found) {
-        const vcpu = this.read(path.join(d, name), taskDefinitionVcpu);
-        if (vcpu) {
-          layers.taskDefinitionVcpu = { value: vcpu, source: `ECS task definition ${path.relative(projectDir, path.join(d, name)) || name}` };
-          break;
-        }
+        const full = path.join(d, name);
+        const def = this.read(full, parseTaskDefinition);
+        if (!def) continue;
+        facts.taskDefinition = { path: full, label: label(full), def };
+        if (def.cpu && !def.malformed) layers.taskDefinitionVcpu = { value: def.cpu.value, source: `ECS task definition ${path.relative(projectDir, full) || name}` };
+        break search;
       }
-      if (layers.taskDefinitionVcpu) break;
     }
     // The build context: [tool.docksmith] context (relative to pyproject.toml), else the setting
     // (relative to the workspace folder), else the Dockerfile's folder.
@@ -122,6 +145,26 @@ export class ProjectLoader {
     const contextDir = configured && pyPath ? path.resolve(projectDir, configured)
       : contextSetting ? path.resolve(root ?? dir, contextSetting) : dir;
     facts.context = this.buildContext(file, contextDir, root);
+    facts.dockerfilePath = file;
+    // gunicorn configuration files, named relative to the build context (what COPY sees), read as text
+    const configs: NonNullable<ProjectFacts['gunicornConfigs']> = [];
+    const seen = new Set<string>();
+    for (const d of [...new Set([contextDir, ...dirs])]) {
+      for (const sub of ['', 'config', 'conf', 'deploy', 'docker', 'etc']) {
+        const folder = path.join(d, sub);
+        for (const n of listDir(folder)) {
+          if (!/^gunicorn.*\.py$|^.*gunicorn[_.-]?conf(ig)?\.py$/i.test(n)) continue;
+          const full = path.join(folder, n);
+          if (seen.has(full)) continue;
+          seen.add(full);
+          const config = this.read(full, parseGunicornConfig);
+          if (!config) continue;
+          const rel = path.relative(contextDir, full).split(path.sep).join('/');
+          configs.push({ path: full, label: label(full), name: rel.startsWith('..') ? n : rel, config });
+        }
+      }
+    }
+    if (configs.length) facts.gunicornConfigs = configs;
     return { facts, layers, pyproject };
   }
 

@@ -166,16 +166,64 @@ export function startServer(connection: Connection): void {
     return diag;
   }
 
+  /** Findings on other files (a task definition, gunicorn.conf.py), per file and per Dockerfile that found them. */
+  const external = new Map<string, Map<string, LspDiagnostic[]>>();
+  const publishedExternal = new Map<string, string>();
+
+  function setExternal(dockerUri: string, findings: Diagnostic[]): void {
+    const byFile = new Map<string, LspDiagnostic[]>();
+    for (const d of findings) {
+      const uri = pathToFileURL(d.external!.path).toString();
+      const list = byFile.get(uri) ?? [];
+      list.push({ ...toLsp(d), range: d.external!.range, data: { rule: d.rule, dockerfile: dockerUri } });
+      byFile.set(uri, list);
+    }
+    const touched = new Set<string>(byFile.keys());
+    for (const [uri, per] of external) if (per.has(dockerUri)) { per.delete(dockerUri); touched.add(uri); }
+    for (const [uri, list] of byFile) {
+      const per = external.get(uri) ?? new Map<string, LspDiagnostic[]>();
+      per.set(dockerUri, list);
+      external.set(uri, per);
+    }
+    for (const uri of touched) {
+      // several Dockerfiles may read one task definition: the same finding is shown once
+      const all = [...(external.get(uri)?.values() ?? [])].flat();
+      const unique = [...new Map(all.map((d) => [`${d.code}|${d.message}|${JSON.stringify(d.range)}`, d])).values()];
+      const json = JSON.stringify(unique);
+      if ((publishedExternal.get(uri) ?? '[]') === json) continue;
+      if (unique.length) publishedExternal.set(uri, json); else { publishedExternal.delete(uri); external.delete(uri); }
+      void connection.sendDiagnostics({ uri, diagnostics: unique });
+    }
+  }
+
   async function validate(uri: string): Promise<void> {
     const doc = documents.get(uri);
     if (!doc) return;
     const entry = await lintFor(doc);
     const now = documents.get(uri);
     if (!now || (entry && entry.version !== now.version)) return; // a newer version is on its way
-    await connection.sendDiagnostics({ uri, version: now.version, diagnostics: entry ? entry.result.diagnostics.map(toLsp) : [] });
+    const all = entry ? entry.result.diagnostics : [];
+    setExternal(uri, all.filter((d) => d.external));
+    await connection.sendDiagnostics({ uri, version: now.version, diagnostics: all.filter((d) => !d.external).map(toLsp) });
+  }
+
+  /** Documents in the selector that are not Dockerfiles: task definitions and other project files the client syncs. */
+  function isProjectFile(doc: TextDocument): boolean {
+    return /^(json|jsonc|python|toml|ignore|plaintext)$/.test(doc.languageId);
+  }
+
+  /** An open project file changed: read its text instead of the disk, and lint the Dockerfiles again. */
+  function projectFileChanged(doc: TextDocument, closed = false): void {
+    const file = filePath(doc.uri);
+    if (!file) return;
+    project.setOverlay(file, doc.version, closed ? undefined : doc.getText());
+    project.clear();
+    lintCache.clear();
+    documents.all().filter((d) => !isProjectFile(d)).forEach(schedule);
   }
 
   function schedule(doc: TextDocument): void {
+    if (isProjectFile(doc)) return;
     const uri = doc.uri;
     clearTimeout(pending.get(uri));
     // Small files are linted at once; very large ones wait for typing to pause.
@@ -188,9 +236,11 @@ export function startServer(connection: Connection): void {
     documents.all().forEach(schedule);
   }
 
-  documents.onDidOpen((e) => schedule(e.document));
-  documents.onDidChangeContent((e) => schedule(e.document));
+  documents.onDidOpen((e) => (isProjectFile(e.document) ? projectFileChanged(e.document) : schedule(e.document)));
+  documents.onDidChangeContent((e) => (isProjectFile(e.document) ? projectFileChanged(e.document) : schedule(e.document)));
   documents.onDidClose((e) => {
+    if (isProjectFile(e.document)) { projectFileChanged(e.document, true); return; }
+    setExternal(e.document.uri, []);
     lintCache.delete(e.document.uri);
     pyprojectOf.delete(e.document.uri);
     reconcilePyprojectDiagnostics();
@@ -213,7 +263,7 @@ export function startServer(connection: Connection): void {
 
   connection.onHover((params) => runSafe<Hover | null>('hover', null, async () => {
     const doc = documents.get(params.textDocument.uri);
-    if (!doc) return null;
+    if (!doc || isProjectFile(doc)) return null;
     const entry = await lintFor(doc);
     if (!entry?.result.analysis) return null;
     const md = hover(entry.result.analysis, doc.offsetAt(params.position));
@@ -262,7 +312,7 @@ export function startServer(connection: Connection): void {
 
   async function codeActions(params: CodeActionParams): Promise<CodeAction[]> {
     const doc = documents.get(params.textDocument.uri);
-    if (!doc) return [];
+    if (!doc || isProjectFile(doc)) return [];
     const version = doc.version;
     const entry = await lintFor(doc);
     // The request's ranges and diagnostics belong to `version`: answer nothing if the text moved on.

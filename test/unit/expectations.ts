@@ -11,6 +11,8 @@
 //   # standard: {json}   StandardInput for the settings layer of makeStandard
 //   # only: rule-a,rule-b  (pragmas folder only) the rules whose findings are matched exhaustively
 //   # context: {"files": ["src/app.py", ".env"], "dockerignore": ".git\n"}  a build context (build-context rule)
+//   # taskdef: {"containerDefinitions": [...]}  an ECS task definition (one line of JSON)
+//   # gunicorn-conf: "workers = 9\ntimeout = 60\n"  gunicorn.conf.py (a JSON string), named gunicorn.conf.py
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 const SEVERITIES: readonly string[] = ['error', 'warning', 'info', 'hint'];
@@ -44,6 +46,10 @@ export interface ParsedFixture {
   only?: string[];
   /** A build context for the build-context rule: the files in it and the .dockerignore text. */
   context?: { files: string[]; dockerignore?: string };
+  /** An ECS task definition (its JSON text, pretty-printed from the one-line header). */
+  taskdef?: string;
+  /** gunicorn.conf.py text. */
+  gunicornConf?: string;
   expectations: Expectation[];
   /** Malformed annotations or headers; a fixture with errors must fail. */
   errors: string[];
@@ -69,7 +75,7 @@ export function toLf(text: string): string {
 }
 
 const EXPECT_RE = /^\s*#\s*expect(-line)?:\s*(.*)$/;
-const HEADER_RE = /^\s*#\s*(facts|standard|only|context):\s*(.*)$/;
+const HEADER_RE = /^\s*#\s*(facts|standard|only|context|taskdef|gunicorn-conf):\s*(.*)$/;
 
 function isInstructionLine(line: string): boolean {
   const t = line.trim();
@@ -142,6 +148,18 @@ export function parseFixture(text: string): ParsedFixture {
       if (key === 'only') {
         result.only = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
         if (result.only.length === 0) result.errors.push(`${where}: empty "# only:" header`);
+        continue;
+      }
+      if (key === 'taskdef' || key === 'gunicorn-conf') {
+        // the file's text: a JSON object written on one line (taskdef), or a JSON string (gunicorn-conf)
+        try {
+          const parsed: unknown = JSON.parse(value);
+          if (key === 'taskdef') result.taskdef = JSON.stringify(parsed, null, 2);
+          else if (typeof parsed === 'string') result.gunicornConf = parsed;
+          else throw new Error('not a string');
+        } catch (e) {
+          result.errors.push(`${where}: "# ${key}:" is not valid: ${value} (${(e as Error).message})`);
+        }
         continue;
       }
       try {

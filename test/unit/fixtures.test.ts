@@ -9,6 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DockerfileModel, fixAll, lint, makeStandard, RULES } from '../../server/src/service/index';
 import { snapshotContext } from '../../server/src/service/project/context';
+import { parseTaskDefinition } from '../../server/src/service/project/taskdef';
+import { parseGunicornConfig } from '../../server/src/service/project/gunicorn-conf';
 import { memoryFiles } from '../../server/src/service/scaffold/files';
 import {
   ActualFinding,
@@ -60,6 +62,15 @@ function makeCtx(parsed: ParsedFixture): Ctx {
       label: '.', dir: '/fixture', dockerignore: di === undefined ? undefined : { file: '/fixture/.dockerignore', label: '.dockerignore', text: di },
     });
   }
+  if (parsed.taskdef !== undefined) {
+    const def = parseTaskDefinition(parsed.taskdef);
+    if (def) facts.taskDefinition = { path: '/fixture/task-definition.json', label: 'task-definition.json', def };
+  }
+  if (parsed.gunicornConf !== undefined) {
+    facts.gunicornConfigs = [{ path: '/fixture/gunicorn.conf.py', label: 'gunicorn.conf.py', name: 'gunicorn.conf.py', config: parseGunicornConfig(parsed.gunicornConf) }];
+    facts.hasGunicornConfig = true;
+  }
+  facts.dockerfilePath = '/fixture/Dockerfile';
   return { standard: makeStandard({ settings: parsed.standard as StandardLayers['settings'] }), facts };
 }
 

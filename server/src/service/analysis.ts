@@ -8,6 +8,7 @@ import { SimpleCommand } from './shell';
 import { DocWord, Invocation, Option, envValue, findInvocation, parseOptions, splitArgsValue } from './gunicorn';
 import { ASGI_FRAMEWORKS, WSGI_FRAMEWORKS } from './standard';
 import { OffsetEdit, ProjectFacts, Standard } from './types';
+import { GunicornSetting } from './project/types';
 
 export interface RunFacts {
   installs: DepInstall[];
@@ -26,7 +27,14 @@ export interface GunicornSettings {
   webConcurrency?: DocWord;
   /** A config file may set what the command line does not show. */
   configFile?: string;
+  /** The `-c` option that names it (for findings), when the command line names one. */
+  configOption?: Option;
+  /** That file as read from the project (literal assignments), when Docksmith found it. */
+  config?: NonNullable<ProjectFacts['gunicornConfigs']>[number];
 }
+
+/** gunicorn's command-line names and the gunicorn.conf.py names of the settings the standard cares about. */
+export const CONFIG_NAME: Record<string, string> = { bind: 'bind', workers: 'workers', 'worker-class': 'worker_class', timeout: 'timeout', 'graceful-timeout': 'graceful_timeout' };
 
 export class Analysis {
   private runCache = new Map<Instr, RunFacts>();
@@ -138,9 +146,23 @@ export class Analysis {
     const cmdArgs = envWord('GUNICORN_CMD_ARGS');
     const envArgs = cmdArgs ? parseOptions('gunicorn', splitArgsValue(cmdArgs)).options : new Map<string, Option[]>();
     const config = inv.options.get('config')?.at(-1) ?? envArgs.get('config')?.at(-1);
-    const configFile = config ? (config.inline ?? config.value?.value ?? 'a config file') : this.facts.hasGunicornConfig ? 'gunicorn.conf.py' : undefined;
-    this.gs = { cli: inv.options, envArgs, webConcurrency: envWord('WEB_CONCURRENCY'), configFile };
+    const named = config ? (config.inline ?? config.value?.value) : undefined;
+    const configFile = config ? (named ?? 'a config file') : this.facts.hasGunicornConfig ? 'gunicorn.conf.py' : undefined;
+    this.gs = { cli: inv.options, envArgs, webConcurrency: envWord('WEB_CONCURRENCY'), configFile, configOption: config,
+      config: configFile ? findConfig(this.facts.gunicornConfigs ?? [], named ?? 'gunicorn.conf.py') : undefined };
     return this.gs;
+  }
+
+  /**
+   * A setting as gunicorn will see it: the command line, then GUNICORN_CMD_ARGS, then the config
+   * file's module-level assignment (read as text). `conf` is set only when neither of the first two has it.
+   */
+  gunicornSetting(name: string): { option?: Option; conf?: GunicornSetting; file?: GunicornSettings['config'] } {
+    const option = this.gunicornOption(name);
+    if (option) return { option };
+    const g = this.gunicorn();
+    const conf = g?.config?.config.settings.get(CONFIG_NAME[name] ?? name.replace(/-/g, '_'));
+    return conf ? { conf, file: g!.config } : {};
   }
 
   /** The effective occurrence of a gunicorn option: command line first, then GUNICORN_CMD_ARGS. */
@@ -232,4 +254,13 @@ function inlineEnvValue(w: DocWord, name: string): DocWord {
   const value = w.value.slice(name.length + 1);
   const exact = w.end - w.start === w.value.length && !w.noEdit;
   return { ...w, value, start: w.start + name.length + 1, inner: undefined, noEdit: !exact };
+}
+
+/** The project's config file that `-c <name>` (a path, or `python:pkg.module`) names. */
+function findConfig(configs: NonNullable<ProjectFacts['gunicornConfigs']>, named: string): GunicornSettings['config'] {
+  const want = named.startsWith('python:') ? `${named.slice(7).replace(/\./g, '/')}.py` : named.replace(/^(\.\/)+/, '');
+  const base = want.slice(want.lastIndexOf('/') + 1);
+  // an absolute path in the image (`/app/gunicorn.conf.py`) matches the project file with the same tail
+  const tail = (n: string) => want.endsWith(`/${n}`) || want === n || n.endsWith(`/${want}`);
+  return configs.find((c) => tail(c.name)) ?? configs.find((c) => c.name.slice(c.name.lastIndexOf('/') + 1) === base);
 }

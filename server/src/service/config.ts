@@ -109,6 +109,11 @@ export function readPyproject(text: string, knownRules: ReadonlySet<string>): Py
     if (typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(v)) info.input.target = v.toLowerCase();
     else problem('target', `[tool.docksmith] target = ${JSON.stringify(v)} is invalid: expected a stage name (the \`AS\` name that \`docker build --target\` builds). Using the last stage.`);
   }
+  if ('context' in cfg) {
+    const v = cfg.context;
+    if (typeof v === 'string' && v.trim() && !v.includes('\0')) info.input.context = v.trim();
+    else problem('context', `[tool.docksmith] context = ${JSON.stringify(v)} is invalid: expected the build context folder, relative to this pyproject.toml (e.g. "." or "../.."). Using the Dockerfile's folder.`);
+  }
   if ('framework' in cfg) {
     const v = cfg.framework;
     if (v === 'asgi' || v === 'wsgi') info.input.framework = v;
@@ -119,7 +124,7 @@ export function readPyproject(text: string, knownRules: ReadonlySet<string>): Py
     if (!rules) problem('rules', '[tool.docksmith] rules must be a table, e.g. rules = { "use-uv" = "off" }.');
     else info.input.rules = validateRules(rules, knownRules, (key, msg) => problem(key, `[tool.docksmith] ${msg}`));
   }
-  const known = new Set(['vcpu', 'uid', 'port', 'health-path', 'python', 'target', 'framework', 'rules', 'app']);
+  const known = new Set(['vcpu', 'uid', 'port', 'health-path', 'python', 'target', 'context', 'framework', 'rules', 'app']);
   for (const key of Object.keys(cfg)) {
     if (!known.has(key)) problem(key, `[tool.docksmith] has an unknown key "${key}" (known: ${[...known].join(', ')}).`);
   }
@@ -156,6 +161,8 @@ export function readSettings(raw: unknown, knownRules: ReadonlySet<string>): { i
   else if (s.python !== undefined) problems.push(`Setting docksmith.python = ${JSON.stringify(s.python)} is invalid; using the default.`);
   if (typeof s.target === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(s.target)) input.target = s.target.toLowerCase();
   else if (s.target !== undefined && s.target !== null && s.target !== '') problems.push(`Setting docksmith.target = ${JSON.stringify(s.target)} is invalid: expected a stage name; using the last stage.`);
+  if (typeof s.context === 'string' && s.context.trim()) input.context = s.context.trim();
+  else if (s.context !== undefined && s.context !== null && s.context !== '') problems.push(`Setting docksmith.context = ${JSON.stringify(s.context)} is invalid: expected a folder path; using the Dockerfile's folder.`);
   if (s.framework === 'asgi' || s.framework === 'wsgi') input.framework = s.framework;
   else if (s.framework !== undefined && s.framework !== null && s.framework !== 'auto') problems.push(`Setting docksmith.framework = ${JSON.stringify(s.framework)} is invalid: expected "asgi", "wsgi" or "auto"; inferring it.`);
   // The client resolves "auto" (off while the Docker extension reports syntax); other editors send nothing: on.

@@ -1,5 +1,5 @@
 // Plain data shared by the pure core, the language server and the tests.
-import type { BuildContext } from './project/types';
+import type { BuildContext, GunicornConfig, PythonFacts, TaskDefinition } from './project/types';
 // Offsets are UTF-16 indices into the document text; ranges are LSP-style (0-based line/character).
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -40,6 +40,11 @@ export interface Finding {
   fix?: Fix;
   /** Places in other files the finding contradicts or comes from. */
   related?: Related[];
+  /**
+   * The finding belongs to another file (an ECS task definition, gunicorn.conf.py): it is shown
+   * there, at `range`; `start`/`end` point at the Dockerfile instruction it concerns.
+   */
+  external?: { path: string; label: string; range: Range };
 }
 
 /** A finding after severities and pragmas are applied: what front ends show. */
@@ -84,8 +89,16 @@ export interface ProjectFacts {
   hasGunicornConfig?: boolean;
   /** Path of the pyproject.toml the configuration came from, for messages. */
   pyprojectPath?: string;
+  /** Absolute path of the Dockerfile (for findings on other files that point back at it). */
+  dockerfilePath?: string;
   /** The build context, when the front end can see the disk. */
   context?: BuildContext;
+  /** The ECS task definition of the service, read as text. */
+  taskDefinition?: { path: string; label: string; def: TaskDefinition };
+  /** gunicorn configuration files of the project (gunicorn.conf.py, the file `-c` names), read as text, never run. `name` is project-relative. */
+  gunicornConfigs?: { path: string; label: string; name: string; config: GunicornConfig }[];
+  /** Facts of the Python project: dependencies, lock, apps, routes. */
+  python?: PythonFacts;
 }
 
 export interface LintContext {

@@ -1,6 +1,7 @@
 import { defineRule } from './rule';
+import { hasDynamic } from './gunicorn-timeouts';
 import { Option, envValue, optionValue } from '../gunicorn';
-import { addOptionsEdit, optionSpan, programSpan, setOptionEdit } from './server-edits';
+import { addOptionsEdit, optionSpan, programSpan, setOptionEdit, onConfig } from './server-edits';
 
 export const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)$/i;
 
@@ -33,9 +34,18 @@ export default defineRule({
     if (inv.kind === 'gunicorn' || inv.kind === 'hypercorn') {
       const g = a.gunicorn();
       const binds: Option[] = inv.options.get('bind') ?? g?.envArgs.get('bind') ?? [];
+      const conf = !binds.length ? a.gunicornSetting('bind') : undefined;
+      if (conf?.conf && conf.file) {
+        const c = conf.conf;
+        const values = c.kind === 'literal' ? (Array.isArray(c.value) ? c.value : [String(c.value)]) : [];
+        if (values.length && values.every((v) => LOOPBACK.test(splitBind(v).host ?? ''))) {
+          report(onConfig(a, inv, conf.file, c.valueSpan, { message: `bind = ${JSON.stringify(values.length === 1 ? values[0] : values)} is a loopback address, unreachable from outside the container. Bind "0.0.0.0:${port}".` }));
+        }
+        return;
+      }
       if (!binds.length) {
         // gunicorn binds 0.0.0.0:$PORT when PORT is set; a config file may set bind.
-        if (inv.kind === 'gunicorn' && (inv.env.has('PORT') || envValue(a.model, stage, 'PORT') || g?.configFile)) return;
+        if (inv.kind === 'gunicorn' && (inv.env.has('PORT') || envValue(a.model, stage, 'PORT') || (g?.configFile && !(g.config && !hasDynamic(g.config))))) return;
         if (inv.kind === 'hypercorn' && inv.options.has('config')) return; // the config file may bind
         const edit = addOptionsEdit(inv, ['--bind', `0.0.0.0:${port}`]);
         report({ ...programSpan(inv), fix: edit && { title: `Bind to 0.0.0.0:${port}`, safe: true, edits: [edit] },

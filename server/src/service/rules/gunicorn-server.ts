@@ -65,6 +65,7 @@ export default defineRule({
     }
     if (inv.kind === 'gunicorn') {
       checkGunicornFlags(inv, report);
+      checkConfigCopied(a, report);
       return;
     }
     if (inv.kind === 'python') {
@@ -148,4 +149,26 @@ function checkGunicornFlags(inv: Invocation, report: RuleContext['report']): voi
       }
     }
   }
+}
+
+/** `-c gunicorn.conf.py`: the file must be in the image, or gunicorn stops at start. */
+function checkConfigCopied(a: Analysis, report: RuleContext['report']): void {
+  const g = a.gunicorn();
+  const o = g?.configOption;
+  if (!g?.config || !o || (g.configFile ?? '').startsWith('python:')) return;
+  const name = g.config.name;
+  // a COPY/ADD from the build context, in a stage that feeds the image, whose source covers the file
+  for (const s of a.model.stages) {
+    if (!a.feedsImage(s)) continue;
+    for (const i of s.instrs) {
+      if ((i.keyword !== 'COPY' && i.keyword !== 'ADD') || a.model.flag(i, 'from')) continue;
+      const words = a.model.copyWords(i);
+      for (const w of words.slice(0, -1)) {
+        const src = w.value.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+        if (src === '' || src === '.' || src === '*' || name === src || name.startsWith(`${src}/`) || /[*?[]/.test(src)) return;
+      }
+    }
+  }
+  report({ start: o.flag.start, end: (o.value ?? o.flag).end, severity: 'error',
+    message: `gunicorn reads ${g.configFile}, but no COPY puts ${name} into the image: gunicorn exits at start because the file does not exist. Copy it, e.g. \`COPY ${name} ./\`.` });
 }

@@ -1,6 +1,8 @@
 import { defineRule } from './rule';
+import { CONFIG_NAME } from '../analysis';
+import { GunicornConfig } from '../project/types';
 import { optionValue } from '../gunicorn';
-import { addOptionsEdit, optionSpan, programSpan, setOptionEdit } from './server-edits';
+import { addOptionsEdit, optionSpan, programSpan, setOptionEdit, confNumber, onConfig } from './server-edits';
 
 export default defineRule({
   meta: {
@@ -25,13 +27,22 @@ export default defineRule({
       ['graceful-timeout', a.standard.gracefulTimeout, 'graceful timeout (time for in-flight requests after SIGTERM on deploy)'],
     ];
     for (const [name, want, why] of checks) {
-      const occ = a.gunicornOption(name);
+      const set = a.gunicornSetting(name);
+      const occ = set.option;
       const title = `Set --${name} ${want}`;
+      if (!occ && set.conf && set.file) {
+        // read from gunicorn.conf.py: judged there when it is a literal, otherwise unseen-server-config's note
+        const n = confNumber(set.conf);
+        if (n !== undefined && n !== want) {
+          report(onConfig(a, inv, set.file, set.conf.valueSpan, { message: `${CONFIG_NAME[name]} = ${n}; the standard ${why} is ${want}.` }));
+        }
+        continue;
+      }
       if (!occ) {
-        if (g.configFile) continue;
+        if (g.configFile && !(g.config && !hasDynamic(g.config))) continue;
         const edit = addOptionsEdit(inv, [`--${name}`, String(want)]);
         report({ ...programSpan(inv), fix: edit && { title, safe: true, edits: [edit] },
-          message: `gunicorn has no --${name}: the standard ${why} is ${want}. Add \`--${name} ${want}\`.` });
+          message: `gunicorn has no --${name}${g.config ? ` (and ${g.config.label} does not set ${CONFIG_NAME[name]})` : ''}: the standard ${why} is ${want}. Add \`--${name} ${want}\`.` });
         continue;
       }
       const value = optionValue(occ);
@@ -42,3 +53,9 @@ export default defineRule({
     }
   },
 });
+
+/** A config file with a setting Docksmith cannot read (a variable, a condition): what it leaves out may be set there. */
+export function hasDynamic(file: { config: GunicornConfig }): boolean {
+  for (const s of file.config.settings.values()) if (s.kind === 'dynamic') return true;
+  return file.config.problems.length > 0;
+}

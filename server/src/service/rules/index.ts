@@ -14,6 +14,7 @@ import multiStage from './multi-stage';
 import nonRootUser from './non-root-user';
 import servicePort from './service-port';
 import syntax from './syntax';
+import taskDefinition from './task-definition';
 import unseenServerConfig from './unseen-server-config';
 import useUv from './use-uv';
 import userUid from './user-uid';
@@ -22,7 +23,7 @@ import workersMatchVcpu from './workers-match-vcpu';
 
 export const RULES: readonly Rule[] = [
   baseImage, bindAddress, buildContext, buildToolsInRuntime, depsBeforeSource, execForm, gunicornServer, gunicornTimeouts,
-  healthcheck, healthcheckTool, multiStage, nonRootUser, servicePort, syntax, unseenServerConfig, useUv, userUid, workerClass, workersMatchVcpu,
+  healthcheck, healthcheckTool, multiStage, nonRootUser, servicePort, syntax, taskDefinition, unseenServerConfig, useUv, userUid, workerClass, workersMatchVcpu,
 ];
 
 export const RULE_NAMES: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.name));

@@ -2,7 +2,9 @@
 // place, or append new options after the last word, each in the syntax it lands in.
 
 import { Invocation, Option, appendWords, encodeWord } from '../gunicorn';
-import { OffsetEdit } from '../types';
+import { Finding, OffsetEdit, Range, Severity } from '../types';
+import { Analysis, GunicornSettings } from '../analysis';
+import { GunicornSetting, Span } from '../project/types';
 
 /** Replace the value of an option occurrence (`-w 9`, `--workers=9`, `-w9`). */
 export function setOptionEdit(o: Option, value: string): OffsetEdit | undefined {
@@ -31,4 +33,23 @@ export function programSpan(inv: Invocation): { start: number; end: number } {
 /** Where a finding about an option points: flag through value. */
 export function optionSpan(o: Option): { start: number; end: number } {
   return { start: o.flag.start, end: (o.value ?? o.flag).end };
+}
+
+/**
+ * What a rule says about a setting in gunicorn.conf.py: the finding is shown on the config file's
+ * line, and points back at the server command in the Dockerfile.
+ */
+export function onConfig(a: Analysis, inv: Invocation, file: NonNullable<GunicornSettings['config']>, span: Span, f: { message: string; severity?: Severity }): Omit<Finding, 'rule'> {
+  const instr = inv.instr;
+  return {
+    start: instr.start, end: instr.end, severity: f.severity,
+    message: `${file.label}: ${f.message}`,
+    external: { path: file.path, label: file.label, range: span as Range },
+    related: [{ path: a.facts.dockerfilePath ?? 'Dockerfile', range: { start: a.model.position(instr.start), end: a.model.position(instr.end) }, message: 'The server command that reads this file' }],
+  };
+}
+
+/** A literal number in gunicorn.conf.py, or undefined. */
+export function confNumber(s: GunicornSetting | undefined): number | undefined {
+  return s?.kind === 'literal' && typeof s.value === 'number' ? s.value : undefined;
 }

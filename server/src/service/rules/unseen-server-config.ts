@@ -1,4 +1,6 @@
 import { defineRule } from './rule';
+import { CONFIG_NAME } from '../analysis';
+import { hasDynamic } from './gunicorn-timeouts';
 import { effectiveCommands, readCommandInstr } from '../gunicorn';
 import { findProgram, isShellProgram } from '../commands';
 import { isPythonImage, parseImageRef } from '../model';
@@ -23,10 +25,20 @@ export default defineRule({
     if (inv) {
       const g = a.gunicorn();
       if (!g?.configFile) return;
-      const hidden = ['workers', 'worker-class', 'timeout', 'graceful-timeout', 'bind'].filter((n) => !a.gunicornOption(n));
+      // Settings Docksmith can see: on the command line, or a literal in the config file it read.
+      // What stays hidden: values computed at run time, or everything when the file was not found.
+      const readable = g.config && !hasDynamic(g.config);
+      const hidden = ['workers', 'worker-class', 'timeout', 'graceful-timeout', 'bind'].filter((n) => {
+        const set = a.gunicornSetting(n);
+        if (set.option) return false;
+        if (set.conf) return set.conf.kind === 'dynamic';
+        return !readable;
+      });
       if (!hidden.length) return;
       report({ start: inv.instr.start, end: inv.instr.end,
-        message: `gunicorn reads ${g.configFile}, which Docksmith cannot check: make sure it sets ${hidden.map((h) => `--${h}`).join(', ')} to the standard values, or pass them on the command line.` });
+        message: g.config
+          ? `gunicorn reads ${g.config.label}, where ${hidden.map((h) => CONFIG_NAME[h]).join(', ')} ${hidden.length === 1 ? 'is' : 'are'} computed when gunicorn starts (or set under a condition), which Docksmith cannot evaluate: make sure the result is the standard value.`
+          : `gunicorn reads ${g.configFile}, which Docksmith cannot check: make sure it sets ${hidden.map((h) => `--${h}`).join(', ')} to the standard values, or pass them on the command line.` });
       return;
     }
     const { entry, cmd } = effectiveCommands(a.model, stage);

@@ -1,7 +1,8 @@
 import { defineRule } from './rule';
+import { hasDynamic } from './gunicorn-timeouts';
 import { optionValue } from '../gunicorn';
 import { ASGI_WORKERS, WORKER_CLASS } from '../standard';
-import { addOptionsEdit, optionSpan, programSpan, setOptionEdit } from './server-edits';
+import { addOptionsEdit, optionSpan, programSpan, setOptionEdit, onConfig } from './server-edits';
 
 /** gunicorn's own WSGI workers (by short name or class path). */
 const WSGI_WORKERS = /^(sync|gthread|eventlet|gevent|tornado|gevent_wsgi|gevent_pywsgi|gunicorn\.workers\..*|egg:gunicorn#.*)$/;
@@ -28,9 +29,17 @@ export default defineRule({
     if (!app.asgi) return;
     const assumed = app.evidence === 'assumed';
     const title = 'Use UvicornWorker';
-    const occ = a.gunicornOption('worker-class');
+    const set = a.gunicornSetting('worker-class');
+    const occ = set.option;
+    if (!occ && set.conf && set.file) {
+      const v = set.conf.kind === 'literal' && typeof set.conf.value === 'string' ? set.conf.value : undefined;
+      if (v && !ASGI_WORKERS.has(v) && WSGI_WORKERS.test(v) && !assumed) {
+        report(onConfig(a, inv, set.file, set.conf.valueSpan, { severity: 'error', message: `worker_class = "${v}" is a WSGI worker: it cannot serve an ASGI app (FastAPI/Starlette). Use "${WORKER_CLASS}".` }));
+      }
+      return;
+    }
     if (!occ) {
-      if (g.configFile) return;
+      if (g.configFile && !(g.config && !hasDynamic(g.config))) return;
       const edit = addOptionsEdit(inv, ['--worker-class', WORKER_CLASS]);
       report({ ...programSpan(inv), fix: edit && { title, safe: !assumed, edits: [edit] }, severity: assumed ? 'warning' : undefined,
         message: assumed

@@ -1,7 +1,7 @@
 import { defineRule } from './rule';
 import { optionValue } from '../gunicorn';
 import { workersFor } from '../standard';
-import { addOptionsEdit, optionSpan, programSpan, setOptionEdit } from './server-edits';
+import { addOptionsEdit, optionSpan, programSpan, setOptionEdit, confNumber, onConfig } from './server-edits';
 import { OffsetEdit } from '../types';
 
 const FORMULA = /nproc|cpu_count|\$\(\(|\*\s*2|2\s*\*/;
@@ -28,7 +28,20 @@ export default defineRule({
     const vcpu = a.standard.vcpu;
     const want = vcpu ? workersFor(vcpu.value) : undefined;
     const where = vcpu ? ` (vCPU ${vcpu.value} from ${vcpu.source})` : '';
-    const occ = a.gunicornOption('workers');
+    const set = a.gunicornSetting('workers');
+    const occ = set.option;
+    // gunicorn.conf.py's `workers` (it wins over WEB_CONCURRENCY, which is only gunicorn's default)
+    if (!occ && set.conf && set.file) {
+      if (set.conf.kind === 'cpu-formula') {
+        report(onConfig(a, inv, set.file, set.conf.valueSpan, { message: `workers is computed from the CPU count (\`${set.conf.text}\`): the standard is workers = vCPU, not 2×CPU+1, and on Fargate the CPU count may not match the task's vCPU. ${want !== undefined ? `Set \`workers = ${want}\`${where}.` : 'Set the task\'s vCPU (configure `vcpu` in [tool.docksmith]).'}` }));
+      } else {
+        const n = confNumber(set.conf);
+        if (n !== undefined && want !== undefined && n !== want) {
+          report(onConfig(a, inv, set.file, set.conf.valueSpan, { message: `workers = ${n}, but the task has ${vcpu!.value} vCPU${where}: the standard runs one async worker per vCPU. Set \`workers = ${want}\`.` }));
+        }
+      }
+      return;
+    }
     const title = `Set workers to ${want} (= vCPU)`;
     let value: string | undefined;
     let span: { start: number; end: number };
