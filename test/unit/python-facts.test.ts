@@ -146,6 +146,9 @@ describe('python facts: locks', () => {
     // the root is found by its editable source when the name is not given
     assert.deepEqual(uvLockPackages(uvLock).map((p) => p.name), pkgs.map((p) => p.name));
     assert.deepEqual(lockedRuntimeClosure(uvLock, 'svc').sort(), ['fastapi', 'gunicorn', 'starlette', 'uvicorn', 'uvloop']);
+    // a name reached through the graph without a [[package]] of its own (an abbreviated lock) is still listed
+    const abbreviated = uvLockPackages(uvLock.replace('[[package]]\nname = "uvloop"\nversion = "0.21"\n', ''), 'svc');
+    assert.deepEqual(abbreviated.find((p) => p.name === 'uvloop'), { name: 'uvloop', groups: ['main'] });
     const f = facts({ 'pyproject.toml': pyproject(['fastapi[standard]', 'gunicorn']), 'uv.lock': uvLock, 'poetry.lock': '' });
     assert.equal(f.lock?.file, 'uv.lock');
     assert.ok(f.notes.some((n) => n.includes('Several lock files')));

@@ -86,7 +86,8 @@ export function parseUvLock(text: string): UvPackage[] {
  * `dependencies`, `extra:<name>` from its optional dependencies, `group:<name>` from its dependency
  * groups (`[package.dev-dependencies]`), following dependencies and extras transitively. The root
  * is the package named like the project, else the one at `editable = "."` / `virtual = "."`; it is
- * not listed itself. Packages the project does not reach have no groups.
+ * not listed itself. Packages the project does not reach have no groups; a name the graph reaches
+ * that has no `[[package]]` entry (an abbreviated lock) is listed without a version.
  */
 export function uvLockPackages(text: string, projectName?: string): LockedPackage[] {
   const pkgs = parseUvLock(text);
@@ -117,7 +118,10 @@ export function uvLockPackages(text: string, projectName?: string): LockedPackag
     for (const [e, deps] of root.optional) walk(`extra:${e}`, deps);
     for (const [g, deps] of root.dev) walk(`group:${g}`, deps);
   }
-  return pkgs.filter((p) => p !== root).map((p) => ({ name: p.name, ...(p.version ? { version: p.version } : {}), groups: [...(groups.get(p.name) ?? [])] }));
+  const out: LockedPackage[] = pkgs.filter((p) => p !== root).map((p) => ({ name: p.name, ...(p.version ? { version: p.version } : {}), groups: [...(groups.get(p.name) ?? [])] }));
+  // a name the lock's graph reaches without a [[package]] of its own (an abbreviated or hand-edited lock): listed, without a version
+  for (const [name, g] of groups) if (!byName.has(name)) out.push({ name, groups: [...g] });
+  return out;
 }
 
 /** Names uv.lock resolves for the project's runtime (`uv sync --no-dev`): the `main` closure. Empty when the root is not found. */

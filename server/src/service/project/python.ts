@@ -15,6 +15,7 @@ import { MAX_LOCK_BYTES, simpleLockPackages, uvLockPackages } from './lock';
 import { PyIndex } from './modules';
 import { scanRoutes } from './routes';
 import { Reader } from './source';
+import { pushAll } from '../text';
 
 export const MAX_PYTHON_FILES = 2000;
 
@@ -65,13 +66,13 @@ export function pythonFacts(files: ProjectFiles, opts: PythonFactsOptions = {}):
       return;
     }
     const r = pyprojectDependencies(data, text, show('pyproject.toml'));
-    deps.push(...r.dependencies);
+    pushAll(deps, r.dependencies);
     scripts = r.scripts;
   });
-  guard('requirements files', () => { deps.push(...requirementsDependencies(reader, notes, show).map((d) => ({ ...d, file: show(d.file) }))); });
+  guard('requirements files', () => { pushAll(deps, requirementsDependencies(reader, notes, show).map((d) => ({ ...d, file: show(d.file) }))); });
   guard('the Pipfile', () => {
     const text = reader.read('Pipfile');
-    if (text !== undefined) deps.push(...pipfileDependencies(text, show('Pipfile'), notes, show));
+    if (text !== undefined) pushAll(deps, pipfileDependencies(text, show('Pipfile'), notes, show));
   });
   facts.dependencies = deps;
 
@@ -135,7 +136,7 @@ export function pythonFacts(files: ProjectFiles, opts: PythonFactsOptions = {}):
     }
     facts.routes = r.routes;
     if (r.opaque.length) facts.opaque = r.opaque;
-    unknown.push(...r.unknown);
+    pushAll(unknown, r.unknown);
     if (!r.complete) facts.routesComplete = false;
     const routable = fw.frameworks.filter((f) => FRAMEWORK_LABEL[f]);
     if (routable.length && !routable.some((f) => r.seen.has(f)) && !(r.seen.has('starlette') && routable.includes('fastapi'))) {
@@ -159,6 +160,7 @@ export function pythonFacts(files: ProjectFiles, opts: PythonFactsOptions = {}):
     facts.routesComplete = false;
   }
   if (idx) for (const p of idx.problems()) notes.push(`${show(p.file)}: ${p.problem}; the statements after it may be misread.`);
-  notes.unshift(...reader.notes);
+  // the files skipped first (an array literal: no spread of an unbounded array into a call)
+  facts.notes = [...reader.notes, ...notes];
   return facts;
 }

@@ -8,6 +8,7 @@
 import { Framework, OpaquePrefix, Route } from './types';
 import { Binding, ClassDef, FuncDef, ModuleInfo, PyIndex, conditionOf, lookup, paramsOf, resolveDotted } from './modules';
 import { Arg, Call, Stmt, argOf, assignIndex, dottedName, lineAt, matchClose, parseCall, short, splitTop, stringLiteral } from './source';
+import { pushAll } from '../text';
 
 type PathVal = { ok: true; v: string } | { ok: false; why: string };
 const EMPTY: PathVal = { ok: true, v: '' };
@@ -549,7 +550,7 @@ export class RouteScanner {
             const items = [...result.items];
             for (const a of augments) {
               const v = this.expr(cx, a.expr, a.offset);
-              if (v.t === 'list') items.push(...v.items); else { result = { t: 'unknown', why: `${b.name} is extended with ${short(a.expr, 40)}` }; break; }
+              if (v.t === 'list') pushAll(items, v.items); else { result = { t: 'unknown', why: `${b.name} is extended with ${short(a.expr, 40)}` }; break; }
             }
             if (result.t === 'list') result = { t: 'list', items };
           } else if (result.t === 'str') result = { t: 'unknown', why: `${b.name} is changed after it is set (${b.mod.file}:${augments[0].stmt.line + 1})` };
