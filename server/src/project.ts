@@ -8,7 +8,9 @@ import { ConfigProblem, PyprojectInfo, normalizeName, readPyproject } from './se
 import { parseTaskDefinition } from './service/project/taskdef';
 import { parseGunicornConfig } from './service/project/gunicorn-conf';
 import { snapshotContext } from './service/project/context';
-import { BuildContext } from './service/project/types';
+import { BuildContext, PythonFacts } from './service/project/types';
+import { pythonFacts } from './service/project/python';
+import { diskFiles } from './scaffold';
 import { ProjectFiles } from './service/scaffold/files';
 import { StandardLayers } from './service/standard';
 import { ProjectFacts } from './service/types';
@@ -28,6 +30,8 @@ const RECENT_MS = 1500;
 
 export class ProjectLoader {
   private cache = new Map<string, Cached<unknown>>();
+  /** Python-project facts by project folder (a scan of the sources: refreshed only after file events, never per keystroke). */
+  private python = new Map<string, { stale: boolean; value: PythonFacts }>();
   /** Build-context snapshots by context folder + ignore file; `stale` after file events. */
   private contexts = new Map<string, { stale: boolean; value: BuildContext }>();
   /** Recent answers per Dockerfile: typing re-lints often, the disk rarely changes in between. */
@@ -40,6 +44,7 @@ export class ProjectLoader {
     this.cache.clear();
     this.recent.clear();
     for (const c of this.contexts.values()) c.stale = true;
+    for (const p of this.python.values()) p.stale = true;
   }
 
   /** Texts of files open in the editor (a task definition being edited): read instead of the disk. */
@@ -48,28 +53,30 @@ export class ProjectLoader {
 
   setOverlay(file: string, version: number, text: string | undefined): void {
     if (text === undefined) this.overlay.delete(file); else this.overlay.set(file, { version, text });
-    this.overlayCache.delete(file);
+    this.overlayCache.clear();
     this.recent.clear();
   }
 
   private read<T>(file: string, parse: (text: string) => T): T | undefined {
     const open = this.overlay.get(file);
     if (open) {
-      const hit = this.overlayCache.get(file);
+      const hit = this.overlayCache.get(`${file}\0${parse.name}`);
       if (hit && hit.version === open.version) return hit.value as T;
       const value = parse(open.text);
-      this.overlayCache.set(file, { version: open.version, value });
+      this.overlayCache.set(`${file}\0${parse.name}`, { version: open.version, value });
       return value;
     }
     let st: fs.Stats;
-    try { st = fs.statSync(file); } catch { this.cache.delete(file); return undefined; }
+    // one file may be read through several parsers (pyproject.toml: the config, and its text): cache each
+    const key = `${file}\0${parse.name}`;
+    try { st = fs.statSync(file); } catch { this.cache.delete(key); return undefined; }
     if (!st.isFile() || st.size > MAX_CONFIG_BYTES) return undefined;
-    const hit = this.cache.get(file);
+    const hit = this.cache.get(key);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.value as T;
     let text: string;
     try { text = fs.readFileSync(file, 'utf8'); } catch { return undefined; }
     const value = parse(text);
-    this.cache.set(file, { mtimeMs: st.mtimeMs, size: st.size, value });
+    this.cache.set(key, { mtimeMs: st.mtimeMs, size: st.size, value });
     return value;
   }
 
@@ -103,16 +110,19 @@ export class ProjectLoader {
     const projectDir = pyPath ? path.dirname(pyPath) : dir;
     const deps = new Set<string>();
     let pyproject: ProjectContext['pyproject'];
+    const known = this.knownRules;
+    const rel = (p: string) => (root && (p === root || p.startsWith(root + path.sep)) ? path.relative(root, p) || path.basename(p) : path.basename(p)).split(path.sep).join('/');
     if (pyPath) {
-      const info = this.read<PyprojectInfo>(pyPath, (t) => readPyproject(t, this.knownRules));
+      const info = this.read<PyprojectInfo>(pyPath, function pyprojectConfig(this: void, t: string) { return readPyproject(t, known); });
       if (info) {
         info.dependencies.forEach((d) => deps.add(d));
         layers.pyproject = info.input;
-        layers.pyprojectLabel = `[tool.docksmith] in ${pyPath}`;
+        layers.pyprojectLabel = `[tool.docksmith] in ${rel(pyPath)}`;
         layers.requiresPython = info.requiresPython;
         pyproject = { path: pyPath, problems: info.problems };
       }
       facts.pyprojectPath = pyPath;
+      facts.pyprojectText = this.read(pyPath, function text(t: string) { return t; });
       facts.hasUvLock = this.exists(path.join(projectDir, 'uv.lock'));
     }
     const dirs = [...new Set([dir, projectDir])];
@@ -165,7 +175,24 @@ export class ProjectLoader {
       }
     }
     if (configs.length) facts.gunicornConfigs = configs;
+    if (pyPath || facts.dependencies?.length) facts.python = this.pythonFacts(projectDir, root);
     return { facts, layers, pyproject };
+  }
+
+  private pythonFacts(dir: string, root?: string): PythonFacts | undefined {
+    const hit = this.python.get(dir);
+    if (hit && !hit.stale) return hit.value;
+    let value: PythonFacts;
+    try { value = pythonFacts(diskFiles(dir)); } catch { return undefined; }
+    // file names in messages: relative to the workspace folder when the project lies in it
+    const prefix = root && dir.startsWith(root + path.sep) ? path.relative(root, dir).split(path.sep).join('/') : '';
+    if (prefix) {
+      for (const r of value.routes) r.file = `${prefix}/${r.file}`;
+      for (const d of value.dependencies) d.file = `${prefix}/${d.file}`;
+    }
+    if (this.python.size > 20) this.python.clear();
+    this.python.set(dir, { stale: false, value });
+    return value;
   }
 
   private buildContext(dockerfile: string, dir: string, root?: string): BuildContext | undefined {
@@ -177,7 +204,7 @@ export class ProjectLoader {
     const hit = this.contexts.get(key);
     if (hit && !hit.stale) return hit.value;
     const label = (p: string) => (root && (p === root || p.startsWith(root + path.sep)) ? path.relative(root, p) || '.' : p).split(path.sep).join('/');
-    const text = ignoreFile ? this.read(ignoreFile, (t) => t) : undefined;
+    const text = ignoreFile ? this.read(ignoreFile, function text(t: string) { return t; }) : undefined;
     const value = snapshotContext(cachedDiskFiles(dir), {
       label: label(dir), dir,
       dockerignore: ignoreFile && text !== undefined ? { file: ignoreFile, label: label(ignoreFile), text } : undefined,

@@ -13,7 +13,7 @@ import { LspClient, Publication, SERVER, Transport, applyEdits, codes, editsFor,
 const PYPROJECT = (vcpu: number) => `[project]
 name = "svc"
 version = "0.1.0"
-dependencies = ["fastapi"]
+dependencies = ["fastapi", "gunicorn", "uvicorn"]
 
 [tool.docksmith]
 vcpu = ${vcpu}

@@ -13,6 +13,7 @@
 //   # context: {"files": ["src/app.py", ".env"], "dockerignore": ".git\n"}  a build context (build-context rule)
 //   # taskdef: {"containerDefinitions": [...]}  an ECS task definition (one line of JSON)
 //   # gunicorn-conf: "workers = 9\ntimeout = 60\n"  gunicorn.conf.py (a JSON string), named gunicorn.conf.py
+//   # project: {"pyproject.toml": "…", "src/app/main.py": "…"}  a Python project (dependencies, routes) read by pythonFacts
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 const SEVERITIES: readonly string[] = ['error', 'warning', 'info', 'hint'];
@@ -50,6 +51,8 @@ export interface ParsedFixture {
   taskdef?: string;
   /** gunicorn.conf.py text. */
   gunicornConf?: string;
+  /** A Python project (file → text) read by pythonFacts, with its pyproject.toml as the project's. */
+  project?: Record<string, string>;
   expectations: Expectation[];
   /** Malformed annotations or headers; a fixture with errors must fail. */
   errors: string[];
@@ -75,7 +78,7 @@ export function toLf(text: string): string {
 }
 
 const EXPECT_RE = /^\s*#\s*expect(-line)?:\s*(.*)$/;
-const HEADER_RE = /^\s*#\s*(facts|standard|only|context|taskdef|gunicorn-conf):\s*(.*)$/;
+const HEADER_RE = /^\s*#\s*(facts|standard|only|context|taskdef|gunicorn-conf|project):\s*(.*)$/;
 
 function isInstructionLine(line: string): boolean {
   const t = line.trim();
@@ -166,6 +169,7 @@ export function parseFixture(text: string): ParsedFixture {
         const parsed: unknown = JSON.parse(value);
         if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
         if (key === 'facts') result.facts = parsed as Record<string, unknown>;
+        else if (key === 'project') result.project = parsed as Record<string, string>;
         else if (key === 'context') result.context = parsed as ParsedFixture['context'];
         else result.standard = parsed as Record<string, unknown>;
       } catch (e) {

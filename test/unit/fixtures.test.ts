@@ -11,6 +11,7 @@ import { DockerfileModel, fixAll, lint, makeStandard, RULES } from '../../server
 import { snapshotContext } from '../../server/src/service/project/context';
 import { parseTaskDefinition } from '../../server/src/service/project/taskdef';
 import { parseGunicornConfig } from '../../server/src/service/project/gunicorn-conf';
+import { pythonFacts } from '../../server/src/service/project/python';
 import { memoryFiles } from '../../server/src/service/scaffold/files';
 import {
   ActualFinding,
@@ -69,6 +70,10 @@ function makeCtx(parsed: ParsedFixture): Ctx {
   if (parsed.gunicornConf !== undefined) {
     facts.gunicornConfigs = [{ path: '/fixture/gunicorn.conf.py', label: 'gunicorn.conf.py', name: 'gunicorn.conf.py', config: parseGunicornConfig(parsed.gunicornConf) }];
     facts.hasGunicornConfig = true;
+  }
+  if (parsed.project) {
+    facts.python = pythonFacts(memoryFiles(parsed.project));
+    if (parsed.project['pyproject.toml'] !== undefined) { facts.pyprojectPath = '/fixture/pyproject.toml'; facts.pyprojectText = parsed.project['pyproject.toml']; }
   }
   facts.dockerfilePath = '/fixture/Dockerfile';
   return { standard: makeStandard({ settings: parsed.standard as StandardLayers['settings'] }), facts };

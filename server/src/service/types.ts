@@ -89,6 +89,8 @@ export interface ProjectFacts {
   hasGunicornConfig?: boolean;
   /** Path of the pyproject.toml the configuration came from, for messages. */
   pyprojectPath?: string;
+  /** The text of that pyproject.toml (for fixes that edit it). */
+  pyprojectText?: string;
   /** Absolute path of the Dockerfile (for findings on other files that point back at it). */
   dockerfilePath?: string;
   /** The build context, when the front end can see the disk. */

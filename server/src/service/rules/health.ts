@@ -25,7 +25,16 @@ export function urllibCmd(python: string, url: string, timeout: number): string 
   return `CMD ["${python}", "-c", "import urllib.request; urllib.request.urlopen('${url.replace(/["'\\]/g, '')}', timeout=${timeout})"]`;
 }
 
+/** The path a new HEALTHCHECK probes: the configured one, else a health route the app serves, else the standard's. */
+export function healthPathFor(a: Analysis): string {
+  const hp = a.standard.healthPath;
+  const py = a.facts.python;
+  if (hp.source !== 'the standard' || !py?.routesComplete) return hp.value;
+  const served = py.routes.find((r) => /(^|\/)(health|healthz|livez|ping)\/?$/i.test(r.path) && !/[{<]/.test(r.path) && !r.conditional);
+  return served?.path ?? hp.value;
+}
+
 export function standardHealthcheck(a: Analysis, stage: Stage): string {
-  const url = `http://localhost:${a.standard.port.value}${a.standard.healthPath.value}`;
+  const url = `http://localhost:${a.standard.port.value}${healthPathFor(a)}`;
   return `HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 ${a.model.escape}${a.newline}  ${urllibCmd(pythonExe(a, stage), url, 4)}`;
 }

@@ -1,5 +1,5 @@
 import { defineRule } from './rule';
-import { effectiveHealthcheck, isNone, standardHealthcheck } from './health';
+import { effectiveHealthcheck, isNone, standardHealthcheck, healthPathFor } from './health';
 
 export default defineRule({
   meta: {
@@ -20,7 +20,7 @@ export default defineRule({
     if (!stage) return;
     const hc = effectiveHealthcheck(a, stage);
     const text = standardHealthcheck(a, stage);
-    const url = `http://localhost:${a.standard.port.value}${a.standard.healthPath.value}`;
+    const url = `http://localhost:${a.standard.port.value}${healthPathFor(a)}`;
     if (hc && isNone(a, hc)) {
       report({ start: hc.start, end: hc.end, fix: { title: 'Replace with a urllib HEALTHCHECK', safe: false, edits: [{ start: hc.start, end: hc.end, newText: text }] },
         message: `HEALTHCHECK NONE disables health checks: the standard checks ${url} from inside the container.` });

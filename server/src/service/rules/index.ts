@@ -8,8 +8,10 @@ import depsBeforeSource from './deps-before-source';
 import execForm from './exec-form';
 import gunicornServer from './gunicorn-server';
 import gunicornTimeouts from './gunicorn-timeouts';
+import healthPath from './health-path';
 import healthcheck from './healthcheck';
 import healthcheckTool from './healthcheck-tool';
+import installedServer from './installed-server';
 import multiStage from './multi-stage';
 import nonRootUser from './non-root-user';
 import servicePort from './service-port';
@@ -23,7 +25,7 @@ import workersMatchVcpu from './workers-match-vcpu';
 
 export const RULES: readonly Rule[] = [
   baseImage, bindAddress, buildContext, buildToolsInRuntime, depsBeforeSource, execForm, gunicornServer, gunicornTimeouts,
-  healthcheck, healthcheckTool, multiStage, nonRootUser, servicePort, syntax, taskDefinition, unseenServerConfig, useUv, userUid, workerClass, workersMatchVcpu,
+  healthPath, healthcheck, healthcheckTool, installedServer, multiStage, nonRootUser, servicePort, syntax, taskDefinition, unseenServerConfig, useUv, userUid, workerClass, workersMatchVcpu,
 ];
 
 export const RULE_NAMES: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.name));

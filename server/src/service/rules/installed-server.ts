@@ -1,0 +1,104 @@
+import { defineRule } from './rule';
+import { Analysis } from '../analysis';
+import { DepInstall } from '../commands';
+import { optionValue } from '../gunicorn';
+import { programSpan } from './server-edits';
+import { FileEdit } from '../types';
+
+export default defineRule({
+  meta: {
+    name: 'installed-server',
+    severity: 'error',
+    fix: 'unsafe',
+    docs: {
+      summary: 'The image must install the server its command runs: gunicorn, and the package of its worker class.',
+      whatItDoes: 'When the stage that ships runs gunicorn, checks that the project brings it: `[project].dependencies` (and the groups and extras the Dockerfile installs: `uv sync` installs the dev group unless `--no-dev`, `--extra`/`--group` add theirs), requirements files the Dockerfile installs, what uv.lock resolves for those groups, or a package the Dockerfile installs by name. The same for the worker class: `uvicorn.workers.UvicornWorker` needs uvicorn, `uvicorn_worker.UvicornWorker` the uvicorn-worker package. The quick fix adds the package to `[project].dependencies` in pyproject.toml; run `uv lock` afterwards. Without a pyproject.toml or requirements file Docksmith cannot tell, and says nothing.',
+      why: 'Projects run uvicorn or `fastapi run` in development and seldom list gunicorn. An image whose CMD runs gunicorn without it installed exits at once with "executable file not found": the deployment never becomes healthy.',
+      example: '# pyproject.toml: dependencies = ["fastapi"]\nCMD ["gunicorn", "app.main:app", "--worker-class", "uvicorn.workers.UvicornWorker"]',
+      useInstead: '# pyproject.toml: dependencies = ["fastapi", "gunicorn", "uvicorn"]\nCMD ["gunicorn", "app.main:app", "--worker-class", "uvicorn.workers.UvicornWorker"]',
+    },
+  },
+  check({ a, report }) {
+    const py = a.facts.python;
+    const inv = a.invocation();
+    const stage = a.final;
+    if (!py || !inv || inv.kind !== 'gunicorn' || !stage) return;
+    if (!py.dependencies.length && !py.lock) return; // nothing declared anywhere: no basis to judge
+    const installs = a.model.stages.filter((s) => a.feedsImage(s)).flatMap((s) => a.runs(s).flatMap((r) => a.depInstalls(r)));
+    if (!installs.length) return; // the image installs nothing Docksmith can see: the server may come from the base image
+    const groups = installedGroups(installs);
+    const named = new Set(installs.flatMap((i) => i.args.map((w) => w.value.toLowerCase().replace(/[[<>=~!;].*$/, '').replace(/[-_.]+/g, '-'))));
+    const has = (pkg: string) => named.has(pkg)
+      || py.dependencies.some((d) => d.name === pkg && groups(d.group))
+      || !!py.lock?.packages.some((p) => p.name === pkg && p.groups.some(groups));
+    const wanted: { pkg: string; why: string }[] = [];
+    if (!has('gunicorn')) wanted.push({ pkg: 'gunicorn', why: 'the command runs gunicorn' });
+    const wc = a.gunicornSetting('worker-class');
+    const cls = wc.option ? optionValue(wc.option) : wc.conf?.kind === 'literal' && typeof wc.conf.value === 'string' ? wc.conf.value : undefined;
+    if (cls?.startsWith('uvicorn_worker.') && !has('uvicorn-worker')) wanted.push({ pkg: 'uvicorn-worker', why: `the worker class ${cls} comes from it` });
+    else if (cls?.startsWith('uvicorn.workers.') && !has('uvicorn')) wanted.push({ pkg: 'uvicorn', why: `the worker class ${cls} comes from it` });
+    if (!wanted.length) return;
+    const names = wanted.map((w) => w.pkg);
+    const declared = a.facts.pyprojectPath ? 'pyproject.toml' : 'the requirements';
+    report({
+      ...programSpan(inv),
+      fix: addDependencies(a, names),
+      message: `The image runs gunicorn, but nothing installs ${names.map((n) => `\`${n}\``).join(' or ')} (${wanted.map((w) => w.why).join('; ')}): ${declared}${py.lock ? ' and the lock do' : ' does'} not bring ${names.length > 1 ? 'them' : 'it'} for what the Dockerfile installs, so the container exits at start. Add ${names.join(' and ')} to [project].dependencies and run \`uv lock\`.`,
+    });
+  },
+});
+
+/** Which dependency groups the Dockerfile's installs bring (`main` always). */
+function installedGroups(installs: DepInstall[]): (group: string) => boolean {
+  const groups = new Set<string>(['main']);
+  let all = false;
+  for (const i of installs) {
+    const args = i.args.map((w) => w.value);
+    const value = (k: number) => (args[k].includes('=') ? args[k].slice(args[k].indexOf('=') + 1) : args[k + 1]);
+    if (i.kind === 'uv-sync') {
+      // uv sync installs the default groups (dev) unless told otherwise
+      if (!args.some((x) => /^--(no-dev|only-group|no-default-groups)$/.test(x))) groups.add('group:dev');
+      args.forEach((x, k) => {
+        if (/^--extra(=|$)/.test(x)) groups.add(`extra:${value(k)}`);
+        if (/^--(group|only-group)(=|$)/.test(x)) groups.add(`group:${value(k)}`);
+        if (x === '--all-extras' || x === '--all-groups') all = true;
+      });
+    } else if (i.kind === 'pip' || i.kind === 'uv-pip') {
+      // `-r requirements-dev.txt` brings that file's group; `.[extra]` its extras
+      args.forEach((x, k) => {
+        if (x === '-r' || x === '--requirement') { const f = args[k + 1] ?? ''; const m = /(dev|test|lint|doc)/i.exec(f); if (m) groups.add(`group:${m[1].toLowerCase()}`); }
+        const extra = /^\.?\[([^\]]+)\]$/.exec(x.replace(/^\.\//, '.'));
+        if (extra) extra[1].split(',').forEach((e) => groups.add(`extra:${e.trim()}`));
+      });
+    } else {
+      all = true; // poetry/pdm/pipenv/conda: their own group flags; do not guess a narrower set
+    }
+  }
+  return (g) => all || groups.has(g);
+}
+
+/** `"gunicorn",` added to [project].dependencies of the pyproject.toml (the array created when there is none). */
+function addDependencies(a: Analysis, names: string[]): { title: string; safe: boolean; edits: []; otherFiles: FileEdit[] } | undefined {
+  const path = a.facts.pyprojectPath;
+  const text = a.facts.pyprojectText;
+  if (!path || text === undefined) return undefined;
+  const lines = text.split(/\r\n|\r|\n/);
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const header = lines.findIndex((l) => /^\s*\[\s*project\s*\]\s*(#.*)?$/.test(l));
+  if (header < 0) return undefined;
+  let end = lines.length;
+  for (let k = header + 1; k < lines.length; k++) if (/^\s*\[/.test(lines[k])) { end = k; break; }
+  const quoted = names.map((n) => `"${n}"`);
+  for (let k = header + 1; k < end; k++) {
+    const m = /^(\s*dependencies\s*=\s*\[)(.*)$/.exec(lines[k]);
+    if (!m) continue;
+    const rest = m[2];
+    const at = { line: k, character: m[1].length };
+    // one-line array (`dependencies = ["fastapi"]`) or the first line of a multi-line one
+    const newText = /^\s*\]/.test(rest) ? quoted.join(', ') : /^\s*$/.test(rest) ? `${nl}    ${quoted.join(`,${nl}    `)},` : `${quoted.join(', ')}, `;
+    return { title: `Add ${names.join(' and ')} to [project].dependencies`, safe: false, edits: [], otherFiles: [{ path, edits: [{ start: at, end: at, newText }] }] };
+  }
+  const at = { line: header, character: lines[header].length };
+  return { title: `Add ${names.join(' and ')} to [project].dependencies`, safe: false, edits: [],
+    otherFiles: [{ path, edits: [{ start: at, end: at, newText: `${nl}dependencies = [${quoted.join(', ')}]` }] }] };
+}
