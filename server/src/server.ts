@@ -42,6 +42,7 @@ export function startServer(connection: Connection): void {
   /** pyproject.toml URI → the diagnostics last published on it (JSON), to publish only changes. */
   const publishedPyproject = new Map<string, string>();
   const shownSettingProblems = new Set<string>();
+  const loggedNotes = new Set<string>();
   let hasConfigurationCapability = false;
   let hasDynamicConfig = false;
   let versionedEdits = false;
@@ -113,6 +114,13 @@ export function startServer(connection: Connection): void {
       publishPyprojectProblems(uri, proj.pyproject.problems);
     } else pyprojectOf.delete(doc.uri);
     reconcilePyprojectDiagnostics();
+    // what the project scan skipped or could not read: said once in the output channel
+    for (const note of [...(proj?.facts.python?.notes ?? []), ...(proj?.facts.python?.unknown ?? [])]) {
+      if (loggedNotes.has(note)) continue;
+      if (loggedNotes.size > 500) loggedNotes.clear();
+      loggedNotes.add(note);
+      log(note);
+    }
     const standard = makeStandard({ ...(proj?.layers ?? {}), settings: settings.input });
     return {
       ctx: { standard, facts: proj?.facts ?? {}, onRuleError: (rule, err) => logError(`rule ${rule} failed on ${doc.uri}`, err) },
