@@ -4,7 +4,9 @@
 #      real language client + server),
 #   2) UI checks through the workbench in headless Chromium: ui-e2e.js (Problems panel, quick fix,
 #      hover), ui-poetry.js (a poetry install in a builder: its use-uv row, the "Replace with uv sync"
-#      quick fix applied, the row gone), ui-grammar.js (pragma highlighting, token inspector),
+#      quick fix applied, the row gone), ui-taskdef.js (an ECS task definition's findings listed
+#      under the JSON file and linked back to the Dockerfile line; typing in the open JSON re-lints),
+#      ui-grammar.js (pragma highlighting, token inspector),
 #      ui-scaffold.js (the Create Dockerfile command from the palette, the existing-Dockerfile diff
 #      and Cancel).
 # Installs code-server 4.100.3 + playwright-core into .editor-test/ when missing, builds, runs
@@ -12,7 +14,7 @@
 # last and exits non-zero if anything failed or did not run.
 # Nothing sleeps to "give it time": each step first polls until the extension is up (suite: a root
 # hook waits for isActive, every contributed command in vscode.commands.getCommands and the first
-# diagnostics; ui-e2e/ui-poetry/ui-grammar: a Docksmith row in the Problems panel; ui-scaffold: the
+# diagnostics; ui-e2e/ui-poetry/ui-taskdef/ui-grammar: a Docksmith row in the Problems panel; ui-scaffold: the
 # command in the palette, reopened until listed), then every check waits for the fact it asserts. A step that
 # never sees the extension fails with that first cause and the extension host's log about it.
 # Env: SKIP_BUILD=1, EXT_DIR=<other extension folder>, TEST_TIMEOUT_MS (whole step, default 300000),
@@ -80,6 +82,7 @@ run_step() {
 run_step extension-host node test/editor/run-ext-tests.js "$EXT"
 run_step ui-e2e node test/editor/ui-e2e.js "$EXT"
 run_step ui-poetry node test/editor/ui-poetry.js "$EXT"
+run_step ui-taskdef node test/editor/ui-taskdef.js "$EXT"
 run_step ui-grammar node test/editor/ui-grammar.js "$EXT"
 run_step ui-scaffold node test/editor/ui-scaffold.js "$EXT"
 kill_groups_in "$EDITOR_TEST_PIDS"

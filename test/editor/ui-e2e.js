@@ -23,8 +23,9 @@ const editorText = () => page.evaluate(() => document.querySelector('.editor-ins
   .then(norm);
 
 async function setup(runDir) {
-  // only the top-level Dockerfile: the subfolders are fixtures of the extension-host suite
-  const ws = h.copyWorkspace(path.join(runDir, 'workspace'), (rel) => /^(fixall|fixall-action|hover|poetry|quickfix)(\/|$)/.test(rel));
+  // only the top-level Dockerfile: the subfolders are fixtures of the extension-host suite and of
+  // ui-poetry.js / ui-taskdef.js (Quick Open "Dockerfile" must find one file)
+  const ws = h.copyWorkspace(path.join(runDir, 'workspace'), (rel) => /^(deploy-ecs|fixall|fixall-action|hover|poetry|quickfix)(\/|$)/.test(rel));
   await ui.openWorkbench({ runDir, ws, devPath, userSettings: { 'editor.hover.delay': 100, 'workbench.editor.enablePreview': false }, explorerRow: 'Dockerfile' });
   page = ui.page;
   // opening the Dockerfile activates the extension (onLanguage:dockerfile); nothing below runs before

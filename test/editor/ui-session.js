@@ -1,4 +1,4 @@
-// The frame every workbench UI test (ui-e2e.js, ui-poetry.js, ui-grammar.js, ui-scaffold.js) runs in: a code-server
+// The frame every workbench UI test (ui-e2e.js, ui-poetry.js, ui-taskdef.js, ui-grammar.js, ui-scaffold.js) runs in: a code-server
 // in its own process group, headless Chromium on the workbench, named checks with a screenshot on
 // failure, a final screenshot, cleanup, an overall timeout, and the "N passed, N failed" last line
 // that scripts/test-editor.sh adds up (exit 0 only when every check passed).
@@ -54,7 +54,9 @@ function uiSession({ label, checks, shotPrefix = '', runDirPrefix }) {
     await page.keyboard.press('Control+P');
     await page.waitForFunction(() => !!document.activeElement?.closest('.quick-input-widget'));
     await page.keyboard.type(name);
-    await page.waitForSelector('.quick-input-list .monaco-list-row', { timeout: 30000 });
+    // the list first shows recently opened editors, then the file search's results: Enter only once
+    // the focused (first) row is the file asked for
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ timeout: 30000 });
     await page.keyboard.press('Enter');
     await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 30000 });
     await page.waitForFunction((re) => new RegExp(re).test(document.querySelector('.editor-instance .monaco-editor .view-lines')?.textContent || ''), pattern, { timeout: 30000 });
