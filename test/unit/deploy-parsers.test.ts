@@ -8,6 +8,7 @@ import { parseGunicornConfig } from '../../server/src/service/project/gunicorn-c
 import { Positions } from '../../server/src/service/project/positions';
 import { taskDefinitionVcpu } from '../../server/src/service/config';
 import type { GunicornSetting, Span } from '../../server/src/service/project/types';
+import { rng } from '../fuzz/fuzz';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers (independent of the code under test: a naive line split)
@@ -49,18 +50,6 @@ function assertSpansInside(text: string, result: unknown): void {
     for (const x of Array.isArray(v) ? v : Object.values(o)) walk(x);
   };
   walk(result);
-}
-
-/** A small seeded PRNG (mulberry32): the fuzz cases are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const PIECES = ['"', "'", '"""', "'''", '(', ')', '[', ']', '{', '}', ',', ':', ';', '=', '\\', '\n', '\r\n', '\r', '#', ' ', '    ', '\t', '0', '9', '-', '.', 'e', 'f', 'r', 'b', 'if ', 'def ', 'try:', '\u00e9', '\ud83d\ude80', 'true', 'null', 'cpu_count()', '//', '/*', '*/', '\\u00', '\uFEFF'];

@@ -1033,28 +1033,21 @@ export class RouteScanner {
       if ('value' in s) follow(s.value); else this.unk(loc, `include(${short(t, 40)}) is an f-string: its routes are not listed`);
       return;
     }
-    if (t.startsWith('[')) {
+    // an inline list of patterns, or a name bound to one: each pattern is followed
+    const inline = () => {
       const items: { text: string; offset: number; cond?: string; opaque?: string; unknown?: string; loc: Loc }[] = [];
       this.patterns(cx, t, off, cond, items, 1);
       for (const it of items) {
         if (it.unknown) this.unk(it.loc, it.unknown);
         else if (!it.opaque) this.pattern(cx, it, prefix, stack, apps, out, opaque);
       }
-      return;
-    }
+    };
+    if (t.startsWith('[')) { inline(); return; }
     const d = dottedName(t);
     if (d) {
       const { binding, rest } = resolveDotted(this.idx, cx.mod, cx.scope, d);
       if (binding.t === 'module' && !rest.length) { follow(binding.name); return; }
-      if (binding.t === 'assign' && !rest.length) {
-        const items: { text: string; offset: number; cond?: string; opaque?: string; unknown?: string; loc: Loc }[] = [];
-        this.patterns(cx, t, off, cond, items, 1);
-        for (const it of items) {
-          if (it.unknown) this.unk(it.loc, it.unknown);
-          else if (!it.opaque) this.pattern(cx, it, prefix, stack, apps, out, opaque);
-        }
-        return;
-      }
+      if (binding.t === 'assign' && !rest.length) { inline(); return; }
       if (binding.t === 'external' && !rest.length) { follow(binding.qual); return; }
       if (rest.length && rest[rest.length - 1] === 'urls') {
         opaque.push({ path: '/' + prefix, what: `include(${d})`, file: this.show(loc.file), line: loc.line });
