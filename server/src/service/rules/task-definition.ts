@@ -137,11 +137,12 @@ function installs(a: Analysis, tool: string): boolean {
 function checkPort(a: Analysis, c: ContainerDefinition, name: string, on: On): void {
   const inv = a.invocation();
   if (!inv || !c.portMappings.length) return;
-  const bind = inv.kind === 'gunicorn' ? a.gunicornOption('bind') : undefined;
-  const value = bind ? optionValue(bind) : undefined;
+  const set = inv.kind === 'gunicorn' ? a.gunicornSetting('bind') : undefined;
+  const conf = set?.conf?.kind === 'literal' ? (Array.isArray(set.conf.value) ? set.conf.value[0] : String(set.conf.value)) : undefined;
+  const value = set?.option ? optionValue(set.option) : conf;
   const served = value ? /:(\d+)$/.exec(value)?.[1] : undefined;
   if (!served) return;
   if (c.portMappings.some((p) => String(p.containerPort.value) === served)) return;
   const p = c.portMappings[0].containerPort;
-  on(p.span, inv.instr, { message: `${name} maps containerPort ${p.value}, but gunicorn binds port ${served}: the load balancer sends traffic to a port nothing listens on. Use "containerPort": ${served}.` });
+  on(p.span, inv.instr, { message: `${name} maps containerPort ${p.value}, but gunicorn binds port ${served}${conf && !set?.option ? ' (gunicorn.conf.py)' : ''}: the load balancer sends traffic to a port nothing listens on. Use "containerPort": ${served}, or bind the port the task maps.` });
 }

@@ -12,7 +12,7 @@ export default defineRule({
     fix: 'none',
     docs: {
       summary: 'Server settings Docksmith cannot see (a gunicorn config file, a start script) need a manual check.',
-      whatItDoes: 'Adds one information note when gunicorn reads a config file (`-c`, or a `gunicorn.conf.py` in the project) that may set workers, worker class, timeouts or bind, or when the command runs a script whose server settings are not in the Dockerfile.',
+      whatItDoes: 'Adds one information note when gunicorn reads a config file (`-c`, or a `gunicorn.conf.py` in the project) whose workers, worker class, timeouts or bind Docksmith cannot read: the file was not found, or it computes them when gunicorn starts (an environment lookup, a condition). Literal settings in the file are judged by the other rules, on the file\'s lines. Also when the command runs a script whose server settings are not in the Dockerfile, or when the image relies on its base image\'s own command.',
       why: 'Docksmith only judges what it can see; instead of guessing, it says what it could not check so the config file or script gets reviewed against the standard.',
       example: 'CMD ["gunicorn", "-c", "gunicorn.conf.py", "src.main:app"]',
       useInstead: 'CMD ["gunicorn", "src.main:app", "--workers", "4", "--worker-class", "uvicorn.workers.UvicornWorker", "--bind", "0.0.0.0:8000", "--timeout", "120", "--graceful-timeout", "30"]',
