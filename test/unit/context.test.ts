@@ -6,6 +6,8 @@ import { fixAll, lint, makeStandard } from '../../server/src/service/index';
 import { readPyproject, readSettings } from '../../server/src/service/config';
 import { RULE_NAMES } from '../../server/src/service/rules';
 import { LintContext } from '../../server/src/service/types';
+import { hoverAt } from '../../server/src/service/hover';
+import { parseTaskDefinition } from '../../server/src/service/project/taskdef';
 
 const ctx = (layers: Parameters<typeof makeStandard>[0] = {}, facts = {}): LintContext => ({ standard: makeStandard(layers), facts });
 
@@ -84,5 +86,17 @@ describe('framework: the kind of app gunicorn serves', () => {
   });
   it('a FastAPI dependency: the worker-class fix is safe', () => {
     assert.equal(lint(cmd, ctx({}, { dependencies: ['fastapi'] })).find((x) => x.rule === 'worker-class')?.fix?.safe, true);
+  });
+});
+
+describe('hovers say what the task definition says', () => {
+  it('USER, HEALTHCHECK and CMD mention the task definition that overrides them', () => {
+    const def = parseTaskDefinition(JSON.stringify({ containerDefinitions: [{ name: 'api', image: 'api:1', user: 'root', portMappings: [{ containerPort: 8000 }] }] }))!;
+    const c: LintContext = { standard: makeStandard(), facts: { taskDefinition: { path: '/w/ecs/task-definition.json', label: 'ecs/task-definition.json', def } } };
+    const doc = 'FROM python:3.11-slim\nUSER 1000\nHEALTHCHECK CMD ["python", "-c", "print(1)"]\nCMD ["gunicorn", "app:app"]\n';
+    assert.match(hoverAt(doc, { line: 1, character: 1 }, c) ?? '', /ecs\/task-definition\.json \(container "api"\) sets `"user": "root"`, which overrides this USER/);
+    assert.match(hoverAt(doc, { line: 2, character: 1 }, c) ?? '', /has no healthCheck: ECS will not run this one/);
+    assert.match(hoverAt(doc, { line: 3, character: 1 }, c) ?? '', /no stopTimeout \(ECS waits 30 s\), containerPort 8000/);
+    assert.ok(!/\/w\//.test(hoverAt(doc, { line: 1, character: 1 }, c) ?? ''), 'no absolute path');
   });
 });

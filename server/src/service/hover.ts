@@ -11,6 +11,7 @@ import { effectiveUser, uidOfUser } from './rules/user';
 import { DocWord, Option, envValue, optionValue, splitArgsValue, parseOptions } from './gunicorn';
 import { ASGI_WORKERS, WORKER_CLASS, workersFor } from './standard';
 import { LintContext, Position } from './types';
+import { serviceContainer } from './rules/task-definition';
 
 export function hoverAt(text: string, position: Position, ctx: LintContext): string | undefined {
   const model = new DockerfileModel(text, { target: ctx.standard.target?.value });
@@ -96,7 +97,7 @@ function userHover(a: Analysis, instr: Instr, stage: Stage): string {
   const verdict = n === String(want) ? ok(`UID ${uid}: the standard UID ${want}.`) : n === '0' ? bad(`UID 0: root. The standard is UID ${want}.`)
     : n ? bad(`UID ${uid}: the standard is UID ${want}.`) : `UID ${uid}. The standard is UID ${want}.`;
   const scope = isEffective ? 'The runtime stage runs as this user.' : stage.isFinal ? 'A later USER overrides this one.' : 'Builder stage: its user does not ship (only the final stage\'s USER matters).';
-  return `**USER**: ${verdict}\n\n${scope} UID ${want} is ${a.standard.uid.source === 'the standard' ? 'the ECS security policy\'s requirement' : `set by ${a.standard.uid.source}`}.`;
+  return `**USER**: ${verdict}\n\n${scope} UID ${want} is ${a.standard.uid.source === 'the standard' ? 'the ECS security policy\'s requirement' : `set by ${a.standard.uid.source}`}.${taskDefinitionNote(a, 'user')}`;
 }
 
 function healthHover(a: Analysis, instr: Instr, stage: Stage): string {
@@ -112,6 +113,8 @@ function healthHover(a: Analysis, instr: Instr, stage: Stage): string {
   const want = `http://localhost:${a.standard.port.value}${a.standard.healthPath.value}`;
   if (url && url !== want) lines.push(`The standard endpoint is \`${want}\`.`);
   lines.push(ecs);
+  const td = taskDefinitionNote(a, 'healthCheck');
+  if (td) lines.push(td.trim());
   return lines.join('\n\n');
 }
 
@@ -168,7 +171,7 @@ function within(offset: number, ...words: (DocWord | undefined)[]): boolean {
 function invocationSummary(a: Analysis): string | undefined {
   const inv = a.invocation();
   if (!inv) return undefined;
-  if (inv.kind !== 'gunicorn') return `**${inv.kind}** serves the app. The standard is gunicorn with \`${WORKER_CLASS}\`.`;
+  if (inv.kind !== 'gunicorn') return `**${inv.kind}** serves the app. The standard is gunicorn with \`${WORKER_CLASS}\`.${taskDefinitionNote(a, 'command')}`;
   const g = a.gunicorn()!;
   const vcpu = a.standard.vcpu;
   const port = inv.env.get('PORT') ?? (a.final && envValue(a.model, a.final, 'PORT'));
@@ -186,6 +189,23 @@ function invocationSummary(a: Analysis): string | undefined {
     row('bind', `0.0.0.0:${a.standard.port.value}`, (v) => !/^(127\.|localhost|\[::1\])/.test(v)),
     row('timeout', String(a.standard.timeout), (v) => Number(v) === a.standard.timeout),
     row('graceful-timeout', String(a.standard.gracefulTimeout), (v) => Number(v) === a.standard.gracefulTimeout),
-  ].join('\n');
+  ].join('\n') + taskDefinitionNote(a, 'command');
 }
 
+
+/** What the service's ECS task definition says about the same thing (it wins over the image). */
+function taskDefinitionNote(a: Analysis, what: 'user' | 'healthCheck' | 'command'): string {
+  const td = a.facts.taskDefinition;
+  const c = td && !td.def.malformed ? serviceContainer(td.def.containers) : undefined;
+  if (!td || !c) return '';
+  const where = `${td.label}${c.name ? ` (container "${c.name.value}")` : ''}`;
+  if (what === 'user') {
+    return c.user ? `\n\nThe task definition ${where} sets \`"user": "${c.user.value}"\`, which overrides this USER when ECS runs the task.` : `\n\nThe task definition ${where} sets no user: the image's USER applies.`;
+  }
+  if (what === 'healthCheck') {
+    return c.healthCheck?.command ? `\n\nThe task definition ${where} runs \`${c.healthCheck.command.value.join(' ')}\`: that is the check ECS acts on.` : `\n\nThe task definition ${where} has no healthCheck: ECS will not run this one.`;
+  }
+  const parts = [c.stopTimeout ? `stopTimeout ${c.stopTimeout.value} s` : 'no stopTimeout (ECS waits 30 s)', ...c.portMappings.map((p) => `containerPort ${p.containerPort.value}`)];
+  if (c.command || c.entryPoint) parts.push(`its own ${c.entryPoint ? 'entryPoint' : 'command'}, which replaces this one`);
+  return `\n\nThe task definition ${where}: ${parts.join(', ')}.`;
+}

@@ -3,7 +3,7 @@ import { Invocation, effectiveCommands, encodeWord, optionValue, readCommandInst
 import { findProgram } from '../commands';
 import { isPythonImage, parseImageRef } from '../model';
 import { WORKER_CLASS, workersFor } from '../standard';
-import { programSpan } from './server-edits';
+import { programSpan, onConfig } from './server-edits';
 import { Analysis } from '../analysis';
 import { Fix } from '../types';
 
@@ -66,6 +66,13 @@ export default defineRule({
     if (inv.kind === 'gunicorn') {
       checkGunicornFlags(inv, report);
       checkConfigCopied(a, report);
+      // a config gunicorn cannot parse stops it at start: say where, on the file
+      const g = a.gunicorn();
+      if (g?.config) {
+        for (const p of g.config.config.problems.slice(0, 3)) {
+          report(onConfig(a, inv, g.config, p.span, { severity: 'error', message: `${p.message} gunicorn runs this file as Python at start and stops on the error.` }));
+        }
+      }
       return;
     }
     if (inv.kind === 'python') {
