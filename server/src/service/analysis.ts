@@ -54,34 +54,42 @@ export class Analysis {
       f = { installs: [], packages: [], users: [] };
       const raw = this.model.text.slice(instr.argsStart, instr.end);
       if (INTERESTING_RUN.test(raw)) {
-        const visit = (cmds: readonly SimpleCommand[], nested: boolean) => {
-          cmds.forEach((cmd, k) => {
-            const prog = findProgram(cmd) ?? null; // once per command, for the three questions below
-            const d = depInstall(cmd, cmds[k - 1], prog);
-            if (d) f!.installs.push(nested ? { ...d, nested } : d);
-            const p = packageOp(cmd, prog);
-            if (p) f!.packages.push(p);
-            const u = userAdd(cmd, prog);
-            if (u) f!.users.push(u);
-            // `sh -c "pip install …"`, `$(pip install …)`: what runs inside counts too
-            if (cmd.words.some((w) => w.expands || w.inner)) {
-              const inner = innerCommands(cmd, 0, prog);
-              if (inner.length) visit(inner, true);
-            }
-          });
-        };
-        visit(this.model.runCommands(instr), false);
+        this.visit(f, this.model.runCommands(instr), false);
         // `pip install pdm nodeenv cython && pdm install`: a pip install that brings the tool the RUN
         // then installs with is its bootstrap, whatever else it brings along
-        const tools = new Set<string>(f.installs.filter((i) => !i.toolOnly && ['poetry', 'pdm', 'pipenv'].includes(i.kind)).map((i) => i.kind));
-        if (tools.size) {
-          f.installs = f.installs.map((i) => i.kind === 'pip' && !i.toolOnly && !i.needsManifest && !i.needsSource
-            && i.args.some((w) => tools.has(w.value.toLowerCase().replace(/[[<>=~!;].*$/, ''))) ? { ...i, toolOnly: true } : i);
+        if (f.installs.length > 1) {
+          const tools = new Set<string>(f.installs.filter((i) => !i.toolOnly && ['poetry', 'pdm', 'pipenv'].includes(i.kind)).map((i) => i.kind));
+          if (tools.size) {
+            for (const i of f.installs) {
+              if (i.kind === 'pip' && !i.toolOnly && !i.needsManifest && !i.needsSource
+                && i.args.some((w) => tools.has(w.value.toLowerCase().replace(/[[<>=~!;].*$/, '')))) i.toolOnly = true;
+            }
+          }
         }
       }
       this.runCache.set(instr, f);
     }
     return f;
+  }
+
+  /** What the commands install and create; the commands inside `sh -c "…"` and `$(…)` too. */
+  private visit(f: RunFacts, cmds: readonly SimpleCommand[], nested: boolean): void {
+    for (let k = 0; k < cmds.length; k++) {
+      const cmd = cmds[k];
+      const prog = findProgram(cmd) ?? null; // once per command, for the three questions below
+      const d = depInstall(cmd, cmds[k - 1], prog);
+      if (d) { if (nested) d.nested = true; f.installs.push(d); }
+      const p = packageOp(cmd, prog);
+      if (p) f.packages.push(p);
+      const u = userAdd(cmd, prog);
+      if (u) f.users.push(u);
+      let inside = false;
+      for (const w of cmd.words) if (w.inner || (w.expands && (w.value.includes('$(') || w.value.includes('`')))) { inside = true; break; }
+      if (inside) {
+        const inner = innerCommands(cmd, 0, prog);
+        if (inner.length) this.visit(f, inner, true);
+      }
+    }
   }
 
   /** The project-dependency installs of a RUN (tool bootstraps such as `pip install uv` excluded). */
@@ -99,9 +107,8 @@ export class Analysis {
     if (this.model.stages.length === 1) return true;
     if (!this.shipping) {
       const set = new Set<Stage>();
-      const byName = new Map<string, Stage>();
-      for (const s of this.model.stages) if (s.name) byName.set(s.name, s);
-      const queue: Stage[] = this.final ? [this.final] : [...this.model.stages];
+      const stages = this.model.stages;
+      const queue: Stage[] = this.final ? [this.final] : [...stages];
       while (queue.length) {
         const s = queue.pop()!;
         if (set.has(s)) continue;
@@ -109,14 +116,16 @@ export class Analysis {
         if (s.parent) queue.push(s.parent);
         for (const i of s.instrs) {
           if (i.keyword !== 'COPY' && i.keyword !== 'ADD' && i.keyword !== 'RUN') continue;
-          if (!/from/i.test(this.model.text.slice(i.argsStart, Math.min(i.end, i.argsStart + 400)))) continue; // no --from, no mount from=
+          if (!this.model.argsInclude(i, 'from', 400)) continue; // no --from, no mount from= (flags come first)
           const refs: string[] = [];
           const from = i.keyword === 'RUN' ? undefined : this.model.flag(i, 'from')?.value;
           if (from) refs.push(from);
           for (const f of this.model.flags(i).flags) if (f.name === 'mount') { const m = /(?:^|,)from=([^,]+)/.exec(f.value); if (m) refs.push(m[1]); }
           for (const r of refs) {
             const v = r.replace(/^["']|["']$/g, '').toLowerCase();
-            const target = byName.get(v) ?? (/^\d+$/.test(v) ? this.model.stages[Number(v)] : undefined);
+            let target: Stage | undefined;
+            for (let k = stages.length - 1; k >= 0 && !target; k--) if (stages[k].name === v) target = stages[k];
+            if (!target && /^\d+$/.test(v)) target = stages[Number(v)];
             if (target) queue.push(target);
           }
         }

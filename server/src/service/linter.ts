@@ -90,7 +90,7 @@ export function binaryReason(text: string): string | undefined {
     const line = text.slice(0, nul).split('\n').length;
     return `it contains a NUL byte on line ${line}: binary data`;
   }
-  const head = text.slice(0, 8192);
+  const head = text.slice(0, 2048);
   if (!/[\u0001-\u0008\u000e-\u001f\ufffd]/.test(head)) return undefined; // the common case, in native code
   let odd = 0;
   for (let i = 0; i < head.length; i++) {

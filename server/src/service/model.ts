@@ -200,6 +200,14 @@ export class DockerfileModel {
     return positionAt(this.lineStarts(), offset);
   }
 
+  /**
+   * Does the instruction's text (from its arguments, at most `limit` characters) contain `needle`?
+   * (A bounded search: `indexOf` from the arguments would scan the rest of the file on a miss.)
+   */
+  argsInclude(instr: Instr, needle: string, limit = Infinity): boolean {
+    return this.text.substring(instr.argsStart, Math.min(instr.end, instr.argsStart + limit)).includes(needle);
+  }
+
   /** Compute something about an instruction once per model (shared by rules and hovers). */
   memo<T>(kind: string, instr: Instr, compute: () => T): T {
     const m = (instr.cache.memo ??= new Map());

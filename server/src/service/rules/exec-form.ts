@@ -57,7 +57,7 @@ export default defineRule({
       const prog = findProgram(ci.words as never);
       // Exec form runs no shell: `"${WORKERS}"` reaches the program as those characters
       if (!prog || !isShellDashC(ci.words, prog.index)) {
-        const literal = ci.words.find((w) => /\$(\{[A-Za-z_][A-Za-z0-9_]*(:?[-+=?][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)/.test(w.value));
+        const literal = a.model.argsInclude(ci.instr, '$') ? ci.words.find((w) => /\$(\{[A-Za-z_][A-Za-z0-9_]*(:?[-+=?][^}]*)?\}|[A-Za-z_][A-Za-z0-9_]*)/.test(w.value)) : undefined;
         // (a CMD after an ENTRYPOINT is that program's arguments: a wrapper script may expand them itself)
         if (literal && !literal.noEdit && (kw === 'ENTRYPOINT' || !e)) {
           report({ start: literal.start, end: literal.end, severity: 'error',

@@ -109,7 +109,7 @@ export default defineRule({
     const hasFrom = m.stages.length > 0;
     let first = true;
     for (const instr of m.instrs) {
-      const known = KNOWN.has(instr.keyword.toUpperCase());
+      const known = KNOWN.has(instr.keyword) || KNOWN.has(instr.keyword.toUpperCase());
       const misplaced = hasFrom && known && !instr.stage && instr.keyword !== 'ARG';
       // the keyword's range costs a position lookup: only for an instruction there is something to say about
       if (known && !misplaced && (hasFrom || !first)) { first = false; continue; }
@@ -206,7 +206,7 @@ function references(m: DockerfileModel): Ref[] {
   for (const stage of m.stages) {
     for (const instr of stage.instrs) {
       if (instr.keyword !== 'COPY' && instr.keyword !== 'RUN') continue;
-      if (!/from=/i.test(m.text.slice(instr.argsStart, instr.end))) continue;
+      if (!m.argsInclude(instr, 'from=') && !m.argsInclude(instr, 'FROM=')) continue;
       const src = m.logical(instr);
       const at = (from: number, to: number) => ({ start: src.at(from), end: src.at(to - 1) + 1 });
       for (const f of m.flags(instr).flags) {

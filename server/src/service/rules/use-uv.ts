@@ -69,7 +69,7 @@ function checkRun(a: Analysis, r: Instr, state: StageState, report: RuleContext[
   // with one fix that rewrites them all, or none if one of them cannot be rewritten
   const pip = new Map<string, (Fix | undefined)[]>();
   for (const inst of a.run(r).installs) {
-    const said = `\`${commandText(inst)}\``;
+    const said = () => `\`${commandText(inst)}\``;
     if (inst.kind === 'pip') {
       state.firstPip ??= r;
       const tools = inst.toolOnly ? inst.args.filter((w) => !w.value.startsWith('-')).map((w) => w.value).join(' ') : '';
@@ -91,13 +91,13 @@ function checkRun(a: Analysis, r: Instr, state: StageState, report: RuleContext[
       if (inst.toolOnly) continue;
       state.firstPip ??= r;
       report({ start: r.start, end: r.end,
-        message: `${said} resolves and builds the dependencies with pip for a later install: the standard resolves them once with uv into a virtualenv (\`uv sync --locked --no-dev\` in the builder) and copies that virtualenv into the runtime.` });
+        message: `${said()} resolves and builds the dependencies with pip for a later install: the standard resolves them once with uv into a virtualenv (\`uv sync --locked --no-dev\` in the builder) and copies that virtualenv into the runtime.` });
     } else if (inst.kind === 'uv-pip') {
       if (inst.toolOnly || inst.args.some((w) => w.value === '--no-deps')) continue;
       // Without a uv.lock there is nothing better to point at: `uv pip install` is what the pip fix writes.
       if (!a.facts.hasUvLock) continue;
       report({ start: r.start, end: r.end,
-        message: `${said} is uv, but without the lock${inst.system ? ' and without a virtualenv' : ''}: it resolves the requirements again and ignores uv.lock. Use \`uv sync --locked\`, which installs exactly the locked versions into /app/.venv.` });
+        message: `${said()} is uv, but without the lock${inst.system ? ' and without a virtualenv' : ''}: it resolves the requirements again and ignores uv.lock. Use \`uv sync --locked\`, which installs exactly the locked versions into /app/.venv.` });
     } else if (inst.kind === 'uv-sync') {
       if (inst.toolOnly) {
         report({ start: r.start, end: r.end, message: `uv is installed by its install script (unpinned, downloaded at build time): the standard copies the pinned binary instead (${uvCopy}).` });
@@ -118,11 +118,11 @@ function checkRun(a: Analysis, r: Instr, state: StageState, report: RuleContext[
       if (inst.toolOnly) continue; // the installer script: the install it enables is reported
       const uv = uvEquivalent(inst);
       report({ start: r.start, end: r.end, fix: uv.exact && !inst.nested ? replaceWithUv(a, r, inst, uv.command, state) : undefined,
-        message: `${said} installs with ${NAMES[inst.kind]}: the standard uses uv (faster, one lock format for every service). ${migration(inst.kind)}, then install with \`${uv.command}\`${uv.exact ? '' : ` (carry over ${uv.dropped.map((d) => `\`${d}\``).join(', ')} by hand)`}.` });
+        message: `${said()} installs with ${NAMES[inst.kind]}: the standard uses uv (faster, one lock format for every service). ${migration(inst.kind)}, then install with \`${uv.command}\`${uv.exact ? '' : ` (carry over ${uv.dropped.map((d) => `\`${d}\``).join(', ')} by hand)`}.` });
     } else if (inst.kind === 'conda') {
       if (inst.toolOnly) continue; // `conda install mamba`: the install mamba then runs is reported
       report({ start: r.start, end: r.end,
-        message: `${said} installs from conda channels: the standard builds on python:${a.standard.python.value}-slim with uv. Declare the packages in pyproject.toml (their PyPI wheels), \`uv lock\`, and install with \`uv sync --locked\`.` });
+        message: `${said()} installs from conda channels: the standard builds on python:${a.standard.python.value}-slim with uv. Declare the packages in pyproject.toml (their PyPI wheels), \`uv lock\`, and install with \`uv sync --locked\`.` });
     }
   }
   for (const [message, fixes] of pip) {
