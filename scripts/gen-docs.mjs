@@ -51,6 +51,17 @@ const re = /(<!-- rules:start -->\n)[\s\S]*?(<!-- rules:end -->)/;
 if (!re.test(readme)) { console.error('README.md has no <!-- rules:start --> / <!-- rules:end --> markers'); process.exit(1); }
 write(readmePath, readme.replace(re, `$1${table}\n$2`));
 
+// package.json: docksmith.rules lists every rule, so settings.json completes the names and flags unknown ones
+const pkgPath = path.join(root, 'package.json');
+const pkg = JSON.parse(fs.readFileSync(pkgPath, 'utf8'));
+const rulesSetting = pkg.contributes.configuration.properties['docksmith.rules'];
+const severity = typeof rulesSetting.additionalProperties === 'object' ? rulesSetting.additionalProperties : Object.values(rulesSetting.properties ?? {})[0];
+const { enum: sevEnum, enumDescriptions } = severity;
+rulesSetting.properties = Object.fromEntries(RULES.map((r) => [r.name, { type: 'string', enum: sevEnum, enumDescriptions,
+  markdownDescription: `${r.docs.summary} Default: \`${r.severity}\`.` }]));
+rulesSetting.additionalProperties = false;
+write(pkgPath, JSON.stringify(pkg, null, 2) + '\n');
+
 if (stale.length) {
   console.error(`Generated docs are stale: ${stale.join(', ')}. Run: npx tsc -p . && node scripts/gen-docs.mjs`);
   process.exit(1);

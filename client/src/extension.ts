@@ -33,6 +33,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       ],
     },
     outputChannel: output,
+    // the commands this client implements: the server offers actions that run them only to clients that announce them
+    initializationOptions: { clientCommands: ['docksmith.createDockerfile', 'docksmith.showRuleDocs'] },
     middleware: {
       workspace: {
         // Send only values the user actually set, so the server can tell "set in settings" from
@@ -51,6 +53,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await client?.restart();
     }),
     vscode.commands.registerCommand('docksmith.showOutput', () => output.show(true)),
+    // a rule's page (docs/rules/<rule>.md, shipped with the extension) in the Markdown preview
+    vscode.commands.registerCommand('docksmith.showRuleDocs', async (uri: string) => {
+      await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.parse(uri));
+    }),
+    // fix-all on demand: the same action as on save (safe fixes that converge)
+    vscode.commands.registerCommand('docksmith.fixAll', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || editor.document.languageId !== 'dockerfile') {
+        void vscode.window.showInformationMessage('Docksmith: open a Dockerfile to fix its problems.');
+        return;
+      }
+      await vscode.commands.executeCommand('editor.action.sourceAction', { kind: 'source.fixAll.docksmith', apply: 'first' });
+    }),
   );
   registerScaffold(context, () => client, output);
   // docksmith.syntax "auto" depends on which extensions are enabled: tell the server when that changes.

@@ -24,6 +24,8 @@ import { PROJECT_INFO_COMMAND, SCAFFOLD_COMMAND, ScaffoldEnv, runProjectInfo, ru
 export const FIX_ALL_KIND = 'source.fixAll.docksmith';
 /** The client's command that asks the user's questions and writes the scaffold (offered on `multi-stage`). */
 export const CREATE_DOCKERFILE_COMMAND = 'docksmith.createDockerfile';
+/** The client's command that opens a rule's documentation page. */
+export const SHOW_RULE_DOCS_COMMAND = 'docksmith.showRuleDocs';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
@@ -47,6 +49,8 @@ export function startServer(connection: Connection): void {
   let hasDynamicConfig = false;
   let versionedEdits = false;
   let createFiles = false;
+  /** Commands the client implements and announced (initializationOptions.clientCommands): only those are offered. */
+  let clientCommands = new Set<string>();
   let pushedSettings: unknown = {};
   let workspaceRoots: string[] = [];
   const docsDir = path.resolve(__dirname, '..', 'docs', 'rules');
@@ -65,6 +69,8 @@ export function startServer(connection: Connection): void {
     hasDynamicConfig = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     versionedEdits = !!caps.workspace?.workspaceEdit?.documentChanges;
     createFiles = !!caps.workspace?.workspaceEdit?.resourceOperations?.includes('create');
+    const announced = (params.initializationOptions as { clientCommands?: unknown } | undefined)?.clientCommands;
+    clientCommands = new Set(Array.isArray(announced) ? announced.filter((c): c is string => typeof c === 'string') : []);
     workspaceRoots = (params.workspaceFolders ?? []).map((f) => filePath(f.uri)).filter((p): p is string => !!p);
     if (!workspaceRoots.length && params.rootUri) { const p = filePath(params.rootUri); if (p) workspaceRoots.push(p); }
     return {
@@ -346,13 +352,18 @@ export function startServer(connection: Connection): void {
       const lspDiag = ours[q.request];
       const pyproject = pyprojectOf.get(doc.uri);
       // the scaffold goes after the finding's own fix and before its "ignore"
-      if (q.ignore && q.finding.rule === 'multi-stage' && pyproject && !scaffoldOffered) {
+      if (q.ignore && q.finding.rule === 'multi-stage' && pyproject && !scaffoldOffered && clientCommands.has(CREATE_DOCKERFILE_COMMAND)) {
         scaffoldOffered = true;
         actions.push({ title: 'Create the standard Dockerfile from pyproject.toml…', kind: CodeActionKind.QuickFix, diagnostics: [lspDiag],
           command: { title: 'Create the standard Dockerfile from pyproject.toml', command: CREATE_DOCKERFILE_COMMAND, arguments: [pyproject] } });
       }
       const edit = wholeEdit(doc, q.edits, q.otherFiles);
       if (edit) actions.push({ title: q.title, kind: CodeActionKind.QuickFix, diagnostics: [lspDiag], isPreferred: q.ignore ? undefined : q.preferred, edit });
+      // after the finding's own actions: its documentation, where the client can open it
+      if (q.ignore && clientCommands.has(SHOW_RULE_DOCS_COMMAND) && docPages.has(`${q.finding.rule}.md`)) {
+        actions.push({ title: `Show documentation for ${q.finding.rule}`, kind: CodeActionKind.QuickFix, diagnostics: [lspDiag],
+          command: { title: `Show documentation for ${q.finding.rule}`, command: SHOW_RULE_DOCS_COMMAND, arguments: [pathToFileURL(path.join(docsDir, `${q.finding.rule}.md`)).toString()] } });
+      }
     }
     return actions;
   }

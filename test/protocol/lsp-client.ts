@@ -27,6 +27,8 @@ export interface StartOptions {
   documentChanges?: boolean;
   /** Announce workspace.configuration (default true); without it the server uses pushed settings. */
   configuration?: boolean;
+  /** initializationOptions.clientCommands: the client-side commands the client implements (as the VS Code client announces). */
+  clientCommands?: string[];
 }
 
 export class LspClient {
@@ -83,11 +85,13 @@ export class LspClient {
     const client = new LspClient(transport, proc, conn);
     client.documentChanges = !!opts.documentChanges;
     client.workspaceConfiguration = opts.configuration ?? true;
+    client.clientCommands = opts.clientCommands;
     return client;
   }
 
   documentChanges = false;
   workspaceConfiguration = true;
+  clientCommands?: string[];
 
   capabilities(): ClientCapabilities {
     return {
@@ -115,6 +119,7 @@ export class LspClient {
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: path.basename(rootDir) }],
       capabilities: this.capabilities(),
+      ...(this.clientCommands ? { initializationOptions: { clientCommands: this.clientCommands } } : {}),
     });
     await this.conn.sendNotification('initialized', {});
     return result;

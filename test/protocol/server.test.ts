@@ -143,7 +143,8 @@ for (const transport of ['stdio', 'ipc'] as Transport[]) {
       // what the Dockerfiles copy is there: the build context holds it
       fs.mkdirSync(path.join(proj, 'src'));
       fs.writeFileSync(path.join(proj, 'src', 'main.py'), 'from fastapi import FastAPI\napp = FastAPI()\n');
-      client = LspClient.start(transport, { documentChanges });
+      // the ipc client announces the client-side commands, as the VS Code client does; the stdio one (any editor) does not
+      client = LspClient.start(transport, { documentChanges, clientCommands: transport === 'ipc' ? ['docksmith.createDockerfile', 'docksmith.showRuleDocs'] : undefined });
       init = await client.initialize(tmp);
     });
 
@@ -444,15 +445,24 @@ for (const transport of ['stdio', 'ipc'] as Transport[]) {
         assert.match((await failure([{ pyproject: uriOf(path.join(proj, 'pyproject.toml')), vcpu: 'four' }])).message, /"vcpu" must be a number/);
       });
 
-      it('offers the scaffold command as a code action on the multi-stage finding', async () => {
+      it('offers the client-side commands (scaffold, rule docs) only to a client that announces them', async () => {
         const uri = docUri();
         const p = await openAndWait(uri, 'FROM python:3.11-slim\nCOPY . .\nRUN pip install -r requirements.txt\n');
         const diag = find(p, 'multi-stage');
         assert.ok(diag, `multi-stage expected: ${codes(p)}`);
         const actions = (await client.codeActions(uri, diag.range, [diag])) as CodeAction[];
         const action = actions.find((a) => a.command?.command === 'docksmith.createDockerfile');
-        assert.ok(action, `actions: ${actions.map((a) => a.title)}`);
-        assert.deepEqual(action.command!.arguments, [uriOf(path.join(proj, 'pyproject.toml'))]);
+        const docs = actions.find((a) => a.command?.command === 'docksmith.showRuleDocs');
+        if (transport === 'ipc') {
+          assert.ok(action, `actions: ${actions.map((a) => a.title)}`);
+          assert.deepEqual(action.command!.arguments, [uriOf(path.join(proj, 'pyproject.toml'))]);
+          assert.equal(docs?.title, 'Show documentation for multi-stage');
+          assert.match(String(docs?.command?.arguments?.[0]), /^file:.*docs\/rules\/multi-stage\.md$/);
+        } else {
+          assert.equal(action, undefined, 'a client that did not announce docksmith.createDockerfile cannot run it');
+          assert.equal(docs, undefined);
+          assert.ok(actions.some((a) => /^Ignore multi-stage/.test(a.title)), 'the other actions are still offered');
+        }
       });
     });
 
