@@ -3,7 +3,7 @@
 // Invalid values are reported with file, line and key, and the valid ones are still used.
 
 import * as TOML from '@iarna/toml';
-import { StandardInput } from './standard';
+import { DEFAULTS, StandardInput } from './standard';
 import { RuleSetting } from './types';
 import { pushAll } from './text';
 import { parseTaskDefinition } from './project/taskdef';
@@ -124,7 +124,7 @@ export function readPyproject(text: string, knownRules: ReadonlySet<string>): Py
     if (!rules) problem('rules', '[tool.docksmith] rules must be a table, e.g. rules = { "use-uv" = "off" }.');
     else info.input.rules = validateRules(rules, knownRules, (key, msg) => problem(key, `[tool.docksmith] ${msg}`));
   }
-  const known = new Set(['vcpu', 'uid', 'port', 'health-path', 'python', 'target', 'context', 'framework', 'rules', 'app']);
+  const known = new Set(['vcpu', 'uid', 'port', 'health-path', 'python', 'target', 'context', 'framework', 'rules', 'app', 'extras']);
   for (const key of Object.keys(cfg)) {
     if (!known.has(key)) problem(key, `[tool.docksmith] has an unknown key "${key}" (known: ${[...known].join(', ')}).`);
   }
@@ -149,16 +149,20 @@ export function readSettings(raw: unknown, knownRules: ReadonlySet<string>): { i
   const num = (key: keyof StandardInput, integer: boolean, min: number, max: number) => {
     const v = s[key];
     if (v === undefined || v === null) return;
-    if (typeof v !== 'number' || v < min || v > max || (integer && !Number.isInteger(v))) { problems.push(`Setting docksmith.${key} = ${JSON.stringify(v)} is invalid; using the default.`); return; }
+    if (typeof v !== 'number' || v < min || v > max || (integer && !Number.isInteger(v))) {
+      const used = key === 'vcpu' ? 'no vCPU (a task definition\'s, if there is one)' : String(DEFAULTS[key as 'uid' | 'port']);
+      problems.push(`Setting docksmith.${key} = ${JSON.stringify(v)} is invalid (expected ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}); using ${used}.`);
+      return;
+    }
     (input as Record<string, unknown>)[key] = v;
   };
   num('vcpu', false, 0.25, 192);
   num('uid', true, 1, 2 ** 31 - 1);
   num('port', true, 1, 65535);
   if (typeof s.healthPath === 'string' && s.healthPath.startsWith('/')) input.healthPath = s.healthPath;
-  else if (s.healthPath !== undefined) problems.push(`Setting docksmith.healthPath = ${JSON.stringify(s.healthPath)} is invalid; using the default.`);
+  else if (s.healthPath !== undefined) problems.push(`Setting docksmith.healthPath = ${JSON.stringify(s.healthPath)} is invalid (expected a path starting with "/"); using ${DEFAULTS.healthPath}.`);
   if (typeof s.python === 'string' && /^3\.\d+$/.test(s.python)) input.python = s.python;
-  else if (s.python !== undefined) problems.push(`Setting docksmith.python = ${JSON.stringify(s.python)} is invalid; using the default.`);
+  else if (s.python !== undefined) problems.push(`Setting docksmith.python = ${JSON.stringify(s.python)} is invalid (expected a minor version such as "3.11"); using ${DEFAULTS.python} (or what requires-python asks for).`);
   if (typeof s.target === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(s.target)) input.target = s.target.toLowerCase();
   else if (s.target !== undefined && s.target !== null && s.target !== '') problems.push(`Setting docksmith.target = ${JSON.stringify(s.target)} is invalid: expected a stage name; using the last stage.`);
   if (typeof s.context === 'string' && s.context.trim()) input.context = s.context.trim();

@@ -34,7 +34,7 @@ export default defineRule({
         // read from gunicorn.conf.py: judged there when it is a literal, otherwise unseen-server-config's note
         const n = confNumber(set.conf);
         if (n !== undefined && n !== want) {
-          report(onConfig(a, inv, set.file, set.conf.valueSpan, { message: `${CONFIG_NAME[name]} = ${n}; the standard ${why} is ${want}.` }));
+          report(onConfig(a, inv, set.file, set.conf.valueSpan, { message: `${CONFIG_NAME[name]} = ${n} s; the standard ${why} is ${want} s.` }));
         }
         continue;
       }
@@ -42,14 +42,14 @@ export default defineRule({
         if (g.configFile && !(g.config && !hasDynamic(g.config))) continue;
         const edit = addOptionsEdit(inv, [`--${name}`, String(want)]);
         report({ ...programSpan(inv), fix: edit && { title, safe: true, edits: [edit] },
-          message: `gunicorn has no --${name}${g.config ? ` (and ${g.config.label} does not set ${CONFIG_NAME[name]})` : ''}: the standard ${why} is ${want}. Add \`--${name} ${want}\`.` });
+          message: `gunicorn has no --${name}${g.config ? ` (and ${g.config.label} does not set ${CONFIG_NAME[name]})` : ''}: the standard ${why} is ${want} s. Add \`--${name} ${want}\`.` });
         continue;
       }
       const value = optionValue(occ);
       if (!value || !/^\d+$/.test(value) || Number(value) === want) continue;
       const edit = setOptionEdit(occ, String(want));
       report({ ...optionSpan(occ), fix: edit && { title, safe: true, edits: [edit] },
-        message: `--${name} is ${value}${Number(value) === 0 && name === 'timeout' ? ' (0 turns the worker timeout off: hung workers are never replaced)' : ''}; the standard ${why} is ${want}.` });
+        message: `--${name} is ${value} s${Number(value) === 0 && name === 'timeout' ? ' (0 turns the worker timeout off: hung workers are never replaced)' : ''}; the standard ${why} is ${want} s.` });
     }
   },
 });
