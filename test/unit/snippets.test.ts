@@ -152,7 +152,7 @@ function findings(text: string, c = ctx()) {
   return lintText(text, c).diagnostics.map((d) => `${d.rule} @${d.range.start.line + 1}: ${d.message}`);
 }
 
-// The reference Dockerfile of STANDARD.md, split in pieces the contexts below put together.
+// The reference Dockerfile of the standard (docs/standard.md), split in pieces the contexts below put together.
 const REF_BUILDER = [
   '# syntax=docker/dockerfile:1',
   'FROM python:3.11-slim AS builder',

@@ -1,4 +1,4 @@
-// The numbers of STANDARD.md in one place, merged with [tool.docksmith] and editor settings.
+// The numbers of the standard (docs/standard.md) in one place, merged with [tool.docksmith] and editor settings.
 // Rules, hovers and the scaffold read them from here; nothing else hard-codes a standard value.
 
 import { RuleSetting, Sourced, Standard } from './types';
