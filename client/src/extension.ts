@@ -7,6 +7,18 @@ import { registerScaffold } from './scaffold';
 
 let client: LanguageClient | undefined;
 
+/** What the server says applies to a Dockerfile (`docksmith/status`). */
+interface DocksmithStatus {
+  uri: string;
+  pyproject?: string;
+  taskDefinition?: string;
+  vcpu?: { value: number; source: string };
+  python: { value: string; source: string };
+  target?: string;
+  rulesOff: string[];
+  findings: number;
+}
+
 /** Files whose content changes what Docksmith reports for a Dockerfile. */
 const PROJECT_FILES = '**/{pyproject.toml,uv.lock,pdm.lock,poetry.lock,Pipfile,Pipfile.lock,gunicorn.conf.py,*.py,requirements*.txt,.dockerignore,*.dockerignore,*task-def*.json,*taskdef*.json,*task_definition*.json}';
 
@@ -76,6 +88,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     dockerExt = now;
     void client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   }));
+  // The language status item on Dockerfiles: which configuration applies, with a link to the output channel
+  const statusItem = vscode.languages.createLanguageStatusItem('docksmith.status', { language: 'dockerfile' });
+  statusItem.name = 'Docksmith';
+  statusItem.text = 'Docksmith';
+  statusItem.command = { title: 'Show Output', command: 'docksmith.showOutput' };
+  context.subscriptions.push(statusItem);
+  const statusByUri = new Map<string, DocksmithStatus>();
+  const showStatus = () => {
+    const uri = vscode.window.activeTextEditor?.document.uri.toString();
+    const st = uri ? statusByUri.get(uri) : undefined;
+    if (!st) { statusItem.text = 'Docksmith'; statusItem.detail = 'not linted yet'; return; }
+    statusItem.text = `Docksmith: ${st.vcpu ? `${st.vcpu.value} vCPU` : 'vCPU unknown'}`;
+    statusItem.detail = [
+      st.pyproject ? `config: ${st.pyproject}` : 'no pyproject.toml',
+      st.vcpu ? `vCPU from ${st.vcpu.source}` : 'set vcpu in [tool.docksmith]',
+      `Python ${st.python.value}`,
+      st.taskDefinition ? `task definition: ${st.taskDefinition}` : undefined,
+      st.rulesOff.length ? `off: ${st.rulesOff.join(', ')}` : undefined,
+    ].filter(Boolean).join(' · ');
+  };
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(showStatus));
+  client.onNotification('docksmith/status', (st: DocksmithStatus) => {
+    statusByUri.set(st.uri, st);
+    showStatus();
+  });
   await client.start();
 }
 

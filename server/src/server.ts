@@ -3,6 +3,7 @@
 // error is logged and answered with an empty result instead of taking the server down.
 
 import * as fs from 'fs';
+import { performance } from 'perf_hooks';
 import * as path from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
@@ -164,10 +165,39 @@ export function startServer(connection: Connection): void {
     if (!current) return undefined;
     const again = lintCache.get(doc.uri);
     if (again && again.version === current.version) return again;
+    const t0 = performance.now();
     const result = lintText(current.getText(), ctx);
+    const ms = performance.now() - t0;
     const entry = { version: current.version, ctx, result };
     lintCache.set(doc.uri, entry);
+    reportStatus(current, ctx, result.diagnostics.length, ms);
     return entry;
+  }
+
+  /**
+   * What configuration applies to a Dockerfile: sent to the client (`docksmith/status`, for the language
+   * status item) and, with `docksmith.trace.server` on, traced to the output channel with the lint time.
+   */
+  function reportStatus(doc: TextDocument, ctx: LintContext, findings: number, ms: number): void {
+    const st = ctx.standard;
+    const rel = (p?: string) => {
+      if (!p) return undefined;
+      const root = workspaceRoots.find((r) => p.startsWith(r + path.sep));
+      return (root ? path.relative(root, p) : path.basename(p)).split(path.sep).join('/');
+    };
+    const status = {
+      uri: doc.uri,
+      pyproject: rel(ctx.facts.pyprojectPath),
+      taskDefinition: ctx.facts.taskDefinition?.label,
+      vcpu: st.vcpu ? { value: st.vcpu.value, source: st.vcpu.source } : undefined,
+      python: { value: st.python.value, source: st.python.source },
+      target: st.target?.value,
+      rulesOff: Object.entries(st.rules).filter(([, v]) => v === 'off').map(([k]) => k).sort(),
+      findings,
+    };
+    void connection.sendNotification('docksmith/status', status);
+    connection.tracer.log(`lint ${rel(filePath(doc.uri)) ?? doc.uri} v${doc.version}: ${findings} finding(s) in ${ms.toFixed(1)} ms`,
+      `pyproject: ${status.pyproject ?? 'none'}; vCPU: ${status.vcpu ? `${status.vcpu.value} (${status.vcpu.source})` : 'unknown'}; Python ${status.python.value} (${status.python.source}); target: ${status.target ?? 'the last stage'}; task definition: ${status.taskDefinition ?? 'none'}; rules off: ${status.rulesOff.join(', ') || 'none'}`);
   }
 
   function toLsp(d: Diagnostic): LspDiagnostic {

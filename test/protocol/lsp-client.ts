@@ -35,6 +35,8 @@ export class LspClient {
   readonly publications: Publication[] = [];
   readonly logs: LogEntry[] = [];
   readonly shownMessages: LogEntry[] = [];
+  /** `docksmith/status` notifications (what configuration applies to a Dockerfile). */
+  readonly statuses: Record<string, unknown>[] = [];
   readonly configurationRequests: ConfigurationItem[][] = [];
   readonly registrations: unknown[] = [];
   /** What `workspace/configuration` answers for each item (the `docksmith` section). */
@@ -59,6 +61,7 @@ export class LspClient {
       this.notify();
     });
     conn.onNotification('window/logMessage', (p: LogEntry) => { this.logs.push(p); });
+    conn.onNotification('docksmith/status', (p: Record<string, unknown>) => { this.statuses.push(p); });
     conn.onNotification('window/showMessage', (p: LogEntry) => { this.shownMessages.push(p); });
     conn.onRequest('window/showMessageRequest', (p: LogEntry) => { this.shownMessages.push(p); return null; });
     conn.onRequest('workspace/configuration', (p: { items: ConfigurationItem[] }) => {

@@ -445,6 +445,18 @@ for (const transport of ['stdio', 'ipc'] as Transport[]) {
         assert.match((await failure([{ pyproject: uriOf(path.join(proj, 'pyproject.toml')), vcpu: 'four' }])).message, /"vcpu" must be a number/);
       });
 
+      it('tells the client which configuration applies (docksmith/status), with no absolute path', async () => {
+        const uri = docUri();
+        await openAndWait(uri, 'FROM python:3.11-slim\nUSER 1000\n');
+        const st = [...client.statuses].reverse().find((x) => x.uri === uri) as { pyproject?: string; vcpu?: { value: number; source: string }; python: { value: string }; rulesOff: string[] } | undefined;
+        assert.ok(st, 'a docksmith/status notification for the document');
+        assert.equal(st.pyproject, 'svc/pyproject.toml');
+        assert.equal(st.vcpu?.value, 4);
+        assert.match(st.vcpu!.source, /^\[tool\.docksmith\] in svc\/pyproject\.toml$/);
+        assert.equal(st.python.value, '3.11');
+        assert.ok(!JSON.stringify({ ...st, uri: undefined }).includes(tmp), 'no absolute path in what is shown');
+      });
+
       it('offers the client-side commands (scaffold, rule docs) only to a client that announces them', async () => {
         const uri = docUri();
         const p = await openAndWait(uri, 'FROM python:3.11-slim\nCOPY . .\nRUN pip install -r requirements.txt\n');
