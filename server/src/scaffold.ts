@@ -14,7 +14,20 @@ export const SCAFFOLD_COMMAND = 'docksmith.scaffold';
 export const PROJECT_INFO_COMMAND = 'docksmith.projectInfo';
 
 export interface ScaffoldArgs { pyproject: string; vcpu?: number; app?: string }
-export interface ScaffoldResponse { dockerfile: string; dockerignore: string; notes: string[] }
+/** An edit to a file of the project, as data (LSP positions: 0-based line, UTF-16 character). */
+export interface ProjectFileEdit { path: string; edits: { start: { line: number; character: number }; end: { line: number; character: number }; newText: string }[] }
+
+export interface ScaffoldResponse {
+  dockerfile: string;
+  dockerignore: string;
+  notes: string[];
+  /** Edits the image needs to start (gunicorn and uvicorn-worker added to [project].dependencies); then `uv lock`. Never applied by the server. */
+  projectEdits?: ({ title: string } & ProjectFileEdit)[];
+  /** No health route was found: a minimal one next to the app object (no `edit` for Django: a note says what to add). */
+  healthEndpoint?: { path: string; framework: 'fastapi' | 'starlette' | 'flask' | 'django'; edit?: ProjectFileEdit };
+  /** The folder `docker build` must use as its context when it is not the pyproject.toml's (relative to it). */
+  buildContext?: string;
+}
 
 const MAX_FILE_BYTES = 1024 * 1024;
 const MAX_ENTRIES = 5000;
@@ -106,7 +119,11 @@ export async function runScaffold(args: unknown[] | undefined, env: ScaffoldEnv)
   const req = await request(parseArgs(args), env);
   try {
     const r = scaffold(req);
-    return { dockerfile: r.dockerfile, dockerignore: r.dockerignore, notes: r.notes };
+    const out: ScaffoldResponse = { dockerfile: r.dockerfile, dockerignore: r.dockerignore, notes: r.notes };
+    if (r.projectEdits) out.projectEdits = r.projectEdits;
+    if (r.healthEndpoint) out.healthEndpoint = r.healthEndpoint;
+    if (r.buildContext !== undefined) out.buildContext = r.buildContext;
+    return out;
   } catch (err) { rethrow(err); }
 }
 

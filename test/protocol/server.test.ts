@@ -436,9 +436,9 @@ for (const transport of ['stdio', 'ipc'] as Transport[]) {
         assert.equal(malformed.code, -32803);
         assert.match(malformed.message, /pyproject\.toml: line 13, column 5: not valid TOML/);
         assert.match((await failure([{ pyproject: uriOf(path.join(copyProject('poetry-only'), 'pyproject.toml')) }])).message, /Poetry project.*uv/);
-        const ambiguous = await failure([{ pyproject: uriOf(path.join(copyProject('two-candidates'), 'pyproject.toml')), vcpu: 1 }]);
+        const ambiguous = await failure([{ pyproject: uriOf(path.join(copyProject('scaffold-tied-apps'), 'pyproject.toml')), vcpu: 1 }]);
         assert.equal(ambiguous.data?.code, 'needs-app');
-        assert.deepEqual(ambiguous.data?.candidates?.map((c) => c.target).sort(), ['notifications.admin:admin_app', 'notifications.main:app']);
+        assert.deepEqual(ambiguous.data?.candidates?.map((c) => c.target).sort(), ['billing.internal_api:app', 'billing.public_api:app']);
         assert.match((await failure([{ pyproject: uriOf(path.join(tmp, 'nowhere', 'pyproject.toml')) }])).message, /does not exist/);
         assert.match((await failure([{ pyproject: 'https://example.com/pyproject.toml' }])).message, /not a file URI/);
         assert.match((await failure([])).message, /expects one argument/);

@@ -31,6 +31,35 @@ interface Expect {
   worker?: string; workers?: number; locked?: boolean; uvVersionConstraint?: string; uvVersion?: string;
   buildPackages?: string[]; runtimePackages?: string[]; runtimePackagesNotAllowed?: string[];
   copies?: string[]; notCopied?: string[]; port?: number; healthPath?: string; uid?: number; notes?: string[];
+  /** Titles of the project edits the result offers (none when absent), and the packages they add. */
+  projectEdits?: string[]; addsDependencies?: string[];
+  /** The health endpoint the result offers: its framework and the file the edit goes to (project-relative; none for Django). */
+  healthEndpoint?: { framework: string; file?: string } | null;
+  /** Flags both `uv sync` lines carry, and text the builder / runtime stage must (not) contain. */
+  syncFlags?: string[]; builderContains?: string[]; runtimeNotContains?: string[];
+}
+
+/** Apply LSP-style edits (0-based line/character) to a text. */
+function applyEdits(text: string, edits: { start: { line: number; character: number }; end: { line: number; character: number }; newText: string }[]): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  const sorted = [...edits].sort((a, b) => offset(b.start) - offset(a.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, offset(e.start)) + e.newText + out.slice(offset(e.end));
+  return out;
+}
+
+/** A temp copy of the project with the result's edits applied (the state the image is built from once the user accepts them). */
+function withEdits(dir: string, edits: { path: string; edits: Parameters<typeof applyEdits>[1] }[]): string {
+  const tmp = fs.mkdtempSync(path.join(require('os').tmpdir(), 'docksmith-scaffold-'));
+  fs.cpSync(dir, tmp, { recursive: true });
+  for (const e of edits) {
+    const rel = path.relative(dir, e.path);
+    assert.ok(!rel.startsWith('..') && !path.isAbsolute(rel), `edit inside the project: ${e.path}`);
+    const file = path.join(tmp, rel);
+    fs.writeFileSync(file, applyEdits(fs.readFileSync(file, 'utf8'), e.edits));
+  }
+  return tmp;
 }
 
 /** What the server does for a pyproject.toml: the project context a Dockerfile beside it would get. */
@@ -110,13 +139,28 @@ describe('scaffold: fixture projects → golden Dockerfiles with zero findings',
       assert.equal(r.dockerfile, fs.readFileSync(goldenDockerfile, 'utf8'), `${name}: Dockerfile differs from ${path.relative(ROOT, goldenDockerfile)}`);
       assert.equal(r.dockerignore, fs.readFileSync(goldenIgnore, 'utf8'), `${name}: .dockerignore differs from its golden`);
 
+      // The edits the result offers, as expected; the image is judged with them applied.
+      assert.deepEqual((r.projectEdits ?? []).map((e) => e.title), exp.projectEdits ?? []);
+      for (const e of r.projectEdits ?? []) assert.equal(e.path, path.join(dir, 'pyproject.toml'));
+      if (exp.healthEndpoint === undefined || exp.healthEndpoint === null) assert.equal(r.healthEndpoint, undefined, JSON.stringify(r.healthEndpoint));
+      else {
+        assert.equal(r.healthEndpoint?.framework, exp.healthEndpoint.framework);
+        assert.equal(r.healthEndpoint?.edit?.path, exp.healthEndpoint.file ? path.join(dir, exp.healthEndpoint.file) : undefined);
+      }
+      const edits = [...(r.projectEdits ?? []), ...(r.healthEndpoint?.edit ? [r.healthEndpoint.edit] : [])];
+      const judged = edits.length ? withEdits(dir, edits) : dir;
+      if (exp.addsDependencies) {
+        const deps: string[] = require('@iarna/toml').parse(fs.readFileSync(path.join(judged, 'pyproject.toml'), 'utf8')).project.dependencies;
+        for (const d of exp.addsDependencies) assert.ok(deps.includes(d), `${d} in ${deps}`);
+      }
+      const ctxOf = edits.length ? serverRequest(judged).lintCtx : lintCtx;
       // Zero findings, in the context the editor would lint it in (and with the answered vCPU as configuration).
-      const findings = lintText(r.dockerfile, lintCtx()).diagnostics;
+      const findings = lintText(r.dockerfile, ctxOf()).diagnostics;
       assert.deepEqual(findings.map((d) => `${d.rule}: ${d.message}`), []);
       // ... and once the expected vCPU is configured (as the note asks), still none
       if (exp.workers !== undefined) {
-        const withVcpu = lintCtx();
-        withVcpu.standard = makeStandard({ ...serverLayers(dir), settings: { vcpu: exp.workers } });
+        const withVcpu = ctxOf();
+        withVcpu.standard = makeStandard({ ...serverLayers(judged), settings: { vcpu: exp.workers } });
         assert.deepEqual(lintText(r.dockerfile, withVcpu).diagnostics.map((d) => d.rule), []);
       }
       if (exp.candidates && !exp.needsApp) assert.deepEqual(inspectProject(req).candidates.map((c) => c.target).sort(), [...exp.candidates].sort());
@@ -162,6 +206,11 @@ describe('scaffold: fixture projects → golden Dockerfiles with zero findings',
         const b = bad.replace(/\/+$/, '');
         assert.ok(!copied.some((c) => c === b || (b !== '.' && c.startsWith(b + '/'))), `must not copy ${bad}: ${copied}`);
       }
+      const syncs = r.dockerfile.match(/uv sync[^\n]*/g) ?? [];
+      for (const f of exp.syncFlags ?? []) for (const sync of syncs) assert.ok(sync.includes(f), `${sync} has ${f}`);
+      for (const t of exp.builderContains ?? []) assert.ok(builder.includes(t), `builder contains ${t}`);
+      for (const t of exp.runtimeNotContains ?? []) assert.ok(!runtime.includes(t), `runtime must not contain ${t}`);
+      if (edits.length) fs.rmSync(judged, { recursive: true, force: true });
       for (const note of exp.notes ?? []) assert.ok(r.notes.some((n) => n.includes(note)), `a note mentions "${note}": ${r.notes.join(' | ')}`);
       // the generated .dockerignore never excludes what the Dockerfile copies
       const ignore = parseDockerignore(r.dockerignore);

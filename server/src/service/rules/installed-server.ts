@@ -4,6 +4,7 @@ import { DepInstall } from '../commands';
 import { optionValue } from '../gunicorn';
 import { programSpan } from './server-edits';
 import { FileEdit } from '../types';
+import { addDependenciesEdit, addDependenciesTitle } from '../project/edits';
 
 export default defineRule({
   meta: {
@@ -82,23 +83,6 @@ function addDependencies(a: Analysis, names: string[]): { title: string; safe: b
   const path = a.facts.pyprojectPath;
   const text = a.facts.pyprojectText;
   if (!path || text === undefined) return undefined;
-  const lines = text.split(/\r\n|\r|\n/);
-  const nl = text.includes('\r\n') ? '\r\n' : '\n';
-  const header = lines.findIndex((l) => /^\s*\[\s*project\s*\]\s*(#.*)?$/.test(l));
-  if (header < 0) return undefined;
-  let end = lines.length;
-  for (let k = header + 1; k < lines.length; k++) if (/^\s*\[/.test(lines[k])) { end = k; break; }
-  const quoted = names.map((n) => `"${n}"`);
-  for (let k = header + 1; k < end; k++) {
-    const m = /^(\s*dependencies\s*=\s*\[)(.*)$/.exec(lines[k]);
-    if (!m) continue;
-    const rest = m[2];
-    const at = { line: k, character: m[1].length };
-    // one-line array (`dependencies = ["fastapi"]`) or the first line of a multi-line one
-    const newText = /^\s*\]/.test(rest) ? quoted.join(', ') : /^\s*$/.test(rest) ? `${nl}    ${quoted.join(`,${nl}    `)},` : `${quoted.join(', ')}, `;
-    return { title: `Add ${names.join(' and ')} to [project].dependencies`, safe: false, edits: [], otherFiles: [{ path, edits: [{ start: at, end: at, newText }] }] };
-  }
-  const at = { line: header, character: lines[header].length };
-  return { title: `Add ${names.join(' and ')} to [project].dependencies`, safe: false, edits: [],
-    otherFiles: [{ path, edits: [{ start: at, end: at, newText: `${nl}dependencies = [${quoted.join(', ')}]` }] }] };
+  const edit = addDependenciesEdit(path, text, names);
+  return edit ? { title: addDependenciesTitle(names), safe: false, edits: [], otherFiles: [edit] } : undefined;
 }

@@ -11,7 +11,12 @@ import { ASGI_FRAMEWORKS, DEFAULTS, SUPPORTED_PYTHON, StandardInput, WORKER_CLAS
 import { Sourced, Standard } from '../types';
 import { AppCandidate, AppKind } from '../project/types';
 import { findApps, isAppTarget } from '../project/apps';
-import { lockedPackages, lockedRuntimeClosure } from '../project/lock';
+import { lockedRuntimeClosure } from '../project/lock';
+import { pythonFacts } from '../project/python';
+import { PythonFacts } from '../project/types';
+import { addDependenciesEdit, addDependenciesTitle } from '../project/edits';
+import { FileEdit } from '../types';
+import { HealthEndpoint, healthEndpointFor, healthRoutes } from './health';
 import { excludedBy, parseDockerignore, renderDockerignore } from './dockerignore';
 import { ProjectFiles, exists } from './files';
 import { CodeRoot, findLayout, metadataFiles, packagesIn } from './layout';
@@ -23,8 +28,9 @@ export { memoryFiles } from './files';
 export type { ProjectProfile } from './render';
 export { renderDockerfile } from './render';
 export type { AppCandidate } from '../project/types';
+export type { HealthEndpoint } from './health';
 
-export type ScaffoldErrorCode = 'malformed-toml' | 'no-project' | 'python' | 'uv-version' | 'needs-app' | 'bad-argument' | 'no-code';
+export type ScaffoldErrorCode = 'malformed-toml' | 'no-project' | 'python' | 'uv-version' | 'needs-app' | 'bad-argument' | 'no-code' | 'context';
 
 export class ScaffoldError extends Error {
   constructor(message: string, readonly code: ScaffoldErrorCode, readonly data?: { candidates?: AppCandidate[] }) {
@@ -63,6 +69,16 @@ export interface ScaffoldResult {
   dockerignore: string;
   notes: string[];
   profile: ProjectProfile;
+  /**
+   * Edits to the project the image needs to start (gunicorn and its worker's package added to
+   * [project].dependencies), as data: the client offers them, nothing is written. `path` is the
+   * pyproject.toml as the request labels it.
+   */
+  projectEdits?: { title: string; path: string; edits: FileEdit['edits'] }[];
+  /** No health route was found: the endpoint to add next to the app object (Django: no edit, a note says what to add). */
+  healthEndpoint?: HealthEndpoint;
+  /** The folder `docker build` must use as its context, when it is not the pyproject.toml's (a uv workspace member: the workspace root), relative to the pyproject's folder. */
+  buildContext?: string;
 }
 
 type Table = Record<string, unknown>;
@@ -70,9 +86,35 @@ type Table = Record<string, unknown>;
 const ASGI_KINDS: AppKind[] = ['fastapi', 'starlette', 'quart', 'litestar', 'django-asgi'];
 
 /** Django served through ASGI: the standard serves Django through WSGI unless channels, daphne or uvicorn is a dependency. */
-function djangoAsgi(p: Parsed): boolean {
+function djangoAsgi(p: Parsed, files?: ProjectFiles): boolean {
   const runtime = new Set(strings(p.project.dependencies).map(normalizeName));
-  return ['channels', 'daphne', 'uvicorn', 'uvicorn-worker'].some((d) => runtime.has(d));
+  if (!['channels', 'daphne', 'uvicorn', 'uvicorn-worker'].some((d) => runtime.has(d))) return false;
+  // the ASGI application needs an asgi.py to serve
+  return !files || hasAsgiPy(files, '', 0);
+}
+
+function hasAsgiPy(files: ProjectFiles, dir: string, depth: number): boolean {
+  const names = files.list(dir) ?? [];
+  if (names.includes('asgi.py')) return true;
+  if (depth >= 2) return false;
+  return names.some((n) => n.endsWith('/') && !/^(\.|tests?\/|node_modules\/|venv\/)/.test(n) && hasAsgiPy(files, (dir ? dir + '/' : '') + n.slice(0, -1), depth + 1));
+}
+
+/**
+ * The app candidates in tiers: module-level objects, else factories gunicorn can call bare, else
+ * CLI modules; each tier best first (ranked by project/apps.ts). Of Django's WSGI and ASGI
+ * application, the one the project serves through.
+ */
+export function appCandidates(facts: PythonFacts, asgi: boolean): AppCandidate[] {
+  const all = facts.apps.filter((c) => !c.needsArguments);
+  let objects = all.filter((c) => c.form === 'object');
+  if (objects.some((c) => c.kind === 'django') && objects.some((c) => c.kind === 'django-asgi')) {
+    objects = objects.filter((c) => c.kind !== (asgi ? 'django' : 'django-asgi'));
+  }
+  if (objects.length) return objects;
+  const factories = all.filter((c) => c.form === 'factory');
+  if (factories.length) return factories;
+  return all.filter((c) => c.form === 'cli');
 }
 
 interface Parsed {
@@ -124,7 +166,8 @@ function standardFor(req: ScaffoldRequest, p: Parsed): Standard {
 export function inspectProject(req: ScaffoldRequest): ProjectInfo {
   const p = parse(req);
   const layout = findLayout(p.data, req.files, p.name);
-  return { name: p.name, vcpu: standardFor(req, p).vcpu, app: p.configuredApp, candidates: p.configuredApp ? [] : findApps(req.files, layout.roots, { djangoAsgi: djangoAsgi(p) }) };
+  void layout;
+  return { name: p.name, vcpu: standardFor(req, p).vcpu, app: p.configuredApp, candidates: p.configuredApp ? [] : appCandidates(pythonFacts(req.files), djangoAsgi(p, req.files)) };
 }
 
 function choosePython(req: ScaffoldRequest, p: Parsed, notes: string[]): string {
@@ -154,45 +197,152 @@ function choosePython(req: ScaffoldRequest, p: Parsed, notes: string[]): string 
   return configured ?? DEFAULTS.python;
 }
 
+/**
+ * uv reads relative `exclude-newer` values ("1 week", "7 days", "P7D") only from 0.9.17 on: the
+ * support landed in astral-sh/uv#16814 ("Add support for relative durations in `exclude-newer`"),
+ * and uv's maintainers state the minimum in astral-sh/uv#19488 ("you need to be on at least 0.9.17
+ * to use relative exclude-newer settings"); older uv fails to parse pyproject.toml.
+ */
+export const UV_RELATIVE_EXCLUDE_NEWER = '0.9.17';
+
+/** An `exclude-newer` value that is a duration rather than an RFC 3339 date or timestamp. */
+export function isRelativeExcludeNewer(v: string): boolean {
+  const t = v.trim();
+  return !!t && !/^\d{4}-\d{2}-\d{2}/.test(t);
+}
+
 function chooseUv(req: ScaffoldRequest, p: Parsed, notes: string[]): string {
-  const required = obj(obj(p.data.tool)?.uv)?.['required-version'];
-  if (typeof required !== 'string' || !required.trim()) return DEFAULTS.uvVersion;
+  const uv = obj(obj(p.data.tool)?.uv);
+  const required = uv?.['required-version'];
+  const excludeNewer = typeof uv?.['exclude-newer'] === 'string' ? String(uv['exclude-newer']) : undefined;
+  const relative = excludeNewer !== undefined && isRelativeExcludeNewer(excludeNewer);
+  const floor = relative && versionSatisfies(`>=${UV_RELATIVE_EXCLUDE_NEWER}`, DEFAULTS.uvVersion) === false ? UV_RELATIVE_EXCLUDE_NEWER : undefined;
+  const why = floor ? ` (exclude-newer = "${excludeNewer}" is a relative duration, which uv reads from ${floor} on)` : '';
+  if (typeof required !== 'string' || !required.trim()) {
+    if (floor) notes.push(`uv ${floor}: [tool.uv] exclude-newer = "${excludeNewer}" is a relative duration, which uv reads from ${floor} on; ${DEFAULTS.uvVersion}, the version Docksmith pins by default, would fail to read pyproject.toml.`);
+    return floor ?? DEFAULTS.uvVersion;
+  }
   const spec = required.trim();
   const pad = (v: string) => [...v.split('.'), '0', '0'].slice(0, 3).join('.');
-  const candidates = [DEFAULTS.uvVersion, ...specifierVersions(spec).map(pad)];
+  const candidates = [...(floor ? [floor] : [DEFAULTS.uvVersion]), ...specifierVersions(spec).map(pad)];
   if (versionSatisfies(spec, DEFAULTS.uvVersion) === undefined) {
     throw new ScaffoldError(`${req.pyprojectLabel}: [tool.uv] required-version = "${spec}" is not a version specifier Docksmith understands (e.g. ">=0.8.4" or "==0.9.5").`, 'uv-version');
   }
-  const pick = candidates.find((v) => versionSatisfies(spec, v));
+  const pick = candidates.find((v) => versionSatisfies(spec, v) && (!floor || versionSatisfies(`>=${floor}`, v)));
   if (!pick) {
+    if (floor) throw new ScaffoldError(`${req.pyprojectLabel}: [tool.uv] required-version = "${spec}" allows no uv that reads exclude-newer = "${excludeNewer}" (a relative duration needs uv >= ${floor}). Raise required-version or give exclude-newer as a date.`, 'uv-version');
     throw new ScaffoldError(`${req.pyprojectLabel}: [tool.uv] required-version = "${spec}" excludes uv ${DEFAULTS.uvVersion} and names no version to pin. Set it to a version, e.g. "==0.9.5".`, 'uv-version');
   }
-  if (pick !== DEFAULTS.uvVersion) notes.push(`uv ${pick}: [tool.uv] required-version "${spec}" does not allow ${DEFAULTS.uvVersion}, the version Docksmith pins by default.`);
+  if (pick !== DEFAULTS.uvVersion) {
+    notes.push(floor && versionSatisfies(spec, DEFAULTS.uvVersion)
+      ? `uv ${pick}: [tool.uv] exclude-newer = "${excludeNewer}" is a relative duration, which uv reads from ${floor} on; required-version "${spec}" allows ${pick}.`
+      : `uv ${pick}: [tool.uv] required-version "${spec}"${why} does not allow ${DEFAULTS.uvVersion}, the version Docksmith pins by default.`);
+  }
   return pick;
 }
 
-function chooseApp(req: ScaffoldRequest, p: Parsed, roots: CodeRoot[], notes: string[]): { target: string; kind?: AppKind } {
-  const candidates = findApps(req.files, roots, { djangoAsgi: djangoAsgi(p) });
-  const known = (target: string) => candidates.find((c) => c.target === target)?.kind;
+function chooseApp(req: ScaffoldRequest, p: Parsed, facts: PythonFacts, roots: CodeRoot[], notes: string[]): { target: string; kind?: AppKind; candidate?: AppCandidate } {
+  let candidates = appCandidates(facts, djangoAsgi(p, req.files));
+  // packages the build backend names in folders the project scan skips (a package called build/)
+  if (!candidates.length) candidates = findApps(req.files, roots, { djangoAsgi: djangoAsgi(p, req.files) });
+  const known = (target: string) => facts.apps.find((c) => c.target === target) ?? candidates.find((c) => c.target === target);
+  const typed = (target: string) => { const c = known(target); return { target, kind: c?.kind, candidate: c }; };
   if (req.app !== undefined) {
     const app = req.app.trim();
     if (!isAppTarget(app)) throw new ScaffoldError(`app "${req.app}" is not a gunicorn target: expected "module:attribute", e.g. "orders_api.main:app".`, 'bad-argument');
-    return { target: app, kind: known(app) };
+    return typed(app);
   }
-  if (p.configuredApp) return { target: p.configuredApp, kind: known(p.configuredApp) };
-  if (candidates.length === 1) {
-    const c = candidates[0];
-    notes.push(`App: ${c.target} (${c.file}, line ${c.line + 1}).${c.kind === 'factory' ? ' gunicorn calls the factory once per worker.' : ''}`);
-    return { target: c.target, kind: c.kind };
+  if (p.configuredApp) return typed(p.configuredApp);
+  const top = candidates[0];
+  if (top && (candidates.length === 1 || candidates[1].rank < top.rank)) {
+    const others = candidates.slice(1);
+    notes.push(`App: ${top.target} (${top.file}, line ${top.line + 1}: ${top.why}).${top.kind === 'factory' || top.form === 'factory' ? ' gunicorn calls the factory once per worker.' : ''}${others.length ? ` Also found, ranked lower: ${others.map((c) => `${c.target} (${c.why})`).join('; ')}. To serve another, set [tool.docksmith] app = "module:attribute".` : ''}`);
+    return { target: top.target, kind: top.kind, candidate: top };
   }
   const where = roots.length ? roots.map((r) => r.path).join(', ') : 'the project folder';
+  const tied = candidates.filter((c) => c.rank === top?.rank);
   throw new ScaffoldError(candidates.length
-    ? `Several app objects found (${candidates.map((c) => c.target).join(', ')}): choose one, or set [tool.docksmith] app = "module:attribute".`
+    ? `Several app objects rank alike (${tied.map((c) => `${c.target}: ${c.why}`).join('; ')}): choose one, or set [tool.docksmith] app = "module:attribute".`
     : `No FastAPI(…), Flask(…) or Django WSGI application found in ${where}: give the app as "module:attribute", or set [tool.docksmith] app.`, 'needs-app', { candidates });
+}
+
+/** The project-relative file of a dotted module, seen from the import roots ('' first). */
+function moduleFile(files: ProjectFiles, module: string, importRoots: string[]): string | undefined {
+  const rel = module.split('.').join('/');
+  for (const root of ['', ...importRoots]) {
+    const base = root ? `${root}/${rel}` : rel;
+    if (exists(files, `${base}.py`) === 'file') return `${base}.py`;
+    if (exists(files, `${base}/__init__.py`) === 'file') return `${base}/__init__.py`;
+  }
+  return undefined;
 }
 
 function uvSourcesOf(data: Table): unknown {
   return obj(obj(data.tool)?.uv)?.sources;
+}
+
+/** `[tool.docksmith] extras`: optional-dependency groups the image installs (`--extra` on both syncs). */
+function chooseExtras(req: ScaffoldRequest, p: Parsed): string[] {
+  const cfg = obj(obj(p.data.tool)?.docksmith);
+  if (!cfg || !('extras' in cfg)) return [];
+  const v = cfg.extras;
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || !/^[A-Za-z0-9][\w.-]*$/.test(x))) {
+    throw new ScaffoldError(`${req.pyprojectLabel}: [tool.docksmith] extras = ${JSON.stringify(v)} is not a list of extra names, e.g. ["postgres"].`, 'bad-argument');
+  }
+  const defined = Object.keys(obj(p.project['optional-dependencies']) ?? {});
+  const norm = (x: string) => normalizeName(x);
+  const unknown = (v as string[]).filter((x) => !defined.some((d) => norm(d) === norm(x)));
+  if (unknown.length) throw new ScaffoldError(`${req.pyprojectLabel}: [tool.docksmith] extras names ${unknown.join(', ')}, which [project.optional-dependencies] does not define (${defined.join(', ') || 'none'}): \`uv sync --extra\` would fail.`, 'bad-argument');
+  return [...new Set(v as string[])];
+}
+
+/** Dependencies installed from git: `x @ git+https://…` among the runtime requirements, or a `[tool.uv.sources]` git source. */
+function gitDependencies(p: Parsed, runtimeReqs: string[]): string[] {
+  const out = new Set<string>();
+  for (const r of runtimeReqs) if (/@\s*git\+/.test(r)) out.add(normalizeName(r));
+  const runtime = new Set(runtimeReqs.map(normalizeName));
+  for (const [dep, src] of Object.entries(obj(uvSourcesOf(p.data)) ?? {})) {
+    const git = (s: unknown) => typeof obj(s)?.git === 'string';
+    if ((git(src) || (Array.isArray(src) && src.some(git))) && runtime.has(normalizeName(dep))) out.add(normalizeName(dep));
+  }
+  return [...out];
+}
+
+/** A project-relative file addressed like the pyproject.toml's label (same folder, same separator). */
+function siblingPath(pyprojectLabel: string, rel: string): string {
+  const cut = Math.max(pyprojectLabel.lastIndexOf('/'), pyprojectLabel.lastIndexOf('\\'));
+  if (cut < 0) return rel;
+  const sep = pyprojectLabel[cut];
+  return pyprojectLabel.slice(0, cut + 1) + rel.split('/').join(sep);
+}
+
+/** `a/./b/../c` → `a/c` (leading `..` kept). */
+function normalizeRel(p: string): string {
+  const out: string[] = [];
+  for (const seg of p.split('/')) {
+    if (!seg || seg === '.') continue;
+    if (seg === '..' && out.length && out[out.length - 1] !== '..') out.pop(); else out.push(seg);
+  }
+  return out.join('/');
+}
+
+/** Django settings modules, read as text: settings.py and settings/*.py in the project's code. */
+function djangoSettings(files: ProjectFiles, facts: PythonFacts): string[] {
+  void facts;
+  const out: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    for (const n of files.list(dir) ?? []) {
+      const path = dir ? `${dir}/${n}` : n;
+      if (n.endsWith('/')) {
+        if (depth < 3 && !/^(\.|tests?\/|node_modules\/|venv\/|static\/|templates\/)/.test(n)) {
+          if (n === 'settings/') for (const f of files.list(path.slice(0, -1)) ?? []) { if (f.endsWith('.py')) out.push(`${path}${f}`); }
+          else walk(path.slice(0, -1), depth + 1);
+        }
+      } else if (n === 'settings.py') out.push(path);
+    }
+  };
+  walk('', 0);
+  return out;
 }
 
 function validVcpu(v: unknown): v is number {
@@ -209,28 +359,59 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   if (!layout.roots.length) {
     throw new ScaffoldError(`No Python package or module found next to ${req.pyprojectLabel} (looked for ${[`src/${p.name.replace(/-/g, '_')}`, p.name.replace(/-/g, '_'), 'packages with __init__.py'].join(', ')}): the Dockerfile would have no code to copy.`, 'no-code');
   }
-  const app = chooseApp(req, p, layout.roots, notes);
+  const facts = pythonFacts(req.files);
+  const extras = chooseExtras(req, p);
+  const app = chooseApp(req, p, facts, layout.roots, notes);
 
-  // Dependencies: the runtime set is what `uv sync --no-dev` installs.
-  const runtimeReqs = strings(p.project.dependencies);
+  // Dependencies: the runtime set is what `uv sync --no-dev` (with the requested extras) installs.
+  const runtimeReqs = [...strings(p.project.dependencies), ...extras.flatMap((e) => strings(obj(p.project['optional-dependencies'])?.[e]))];
   const runtime = new Set(runtimeReqs.map(normalizeName));
   const all = new Set(runtime);
   for (const v of Object.values(obj(p.project['optional-dependencies']) ?? {})) strings(v).forEach((d) => all.add(normalizeName(d)));
   for (const v of Object.values(obj(p.data['dependency-groups']) ?? {})) strings(v).forEach((d) => all.add(normalizeName(d)));
   // A factory or a typed-in target says nothing about the framework: the dependencies do.
   const asgi = app.kind && app.kind !== 'factory' ? ASGI_KINDS.includes(app.kind) : ASGI_FRAMEWORKS.some((f) => runtime.has(f));
-  const workerClass = asgi ? (runtime.has('uvicorn-worker') ? 'uvicorn_worker.UvicornWorker' : WORKER_CLASS) : undefined;
-  // What the image will have: the direct dependencies, and what uv.lock resolved (fastapi[standard] brings uvicorn).
+  // What the image will have: the direct runtime dependencies, and what the lock resolves for them (fastapi[standard] brings uvicorn).
   const lock = req.files.read('uv.lock') ?? '';
-  const resolved = new Set([...runtime, ...lockedPackages(lock)]);
+  const installedGroups = new Set(['main', ...extras.map((e) => `extra:${e}`)]);
+  const resolved = new Set(runtime);
+  for (const d of facts.dependencies) if (installedGroups.has(d.group) && d.file.endsWith('pyproject.toml')) resolved.add(d.name);
+  for (const pkg of facts.lock?.packages ?? []) if (pkg.groups.some((g) => installedGroups.has(g))) resolved.add(pkg.name);
   if (runtimeReqs.some((r) => /^\s*fastapi\s*\[[^\]]*\b(standard|all)\b/i.test(r))) resolved.add('uvicorn');
-  if (!resolved.has('gunicorn')) notes.push('gunicorn is neither in [project].dependencies nor in uv.lock, but the image runs it: add it (`uv add gunicorn`).');
-  if (asgi && !resolved.has('uvicorn') && !resolved.has('uvicorn-worker')) notes.push(`The ${workerClass} worker comes from uvicorn, which is not in [project].dependencies: add it (\`uv add uvicorn\`).`);
+  // uvicorn deprecated `uvicorn.workers`: a worker package that has to be added is uvicorn-worker.
+  const workerClass = asgi ? (resolved.has('uvicorn-worker') || !resolved.has('uvicorn') ? 'uvicorn_worker.UvicornWorker' : WORKER_CLASS) : undefined;
+  const wanted: string[] = [];
+  if (!resolved.has('gunicorn')) wanted.push('gunicorn');
+  if (asgi && !resolved.has('uvicorn-worker') && !resolved.has('uvicorn')) wanted.push('uvicorn-worker');
+  let projectEdits: ScaffoldResult['projectEdits'];
+  if (wanted.length) {
+    const edit = addDependenciesEdit(req.pyprojectLabel, req.pyprojectText, wanted);
+    if (edit) projectEdits = [{ title: addDependenciesTitle(wanted), path: edit.path, edits: edit.edits }];
+    notes.push(`The image will not start: its CMD runs gunicorn${workerClass ? ` with ${workerClass}` : ''}, but ${wanted.join(' and ')} ${wanted.length > 1 ? 'are' : 'is'} neither in [project].dependencies nor in what ${facts.lock ? facts.lock.file : 'the lock'} resolves for them. Add ${wanted.join(' and ')} to [project].dependencies${edit ? ' (the edit offered with this result)' : ''} and run \`uv lock\`.`);
+  }
   // Native packages among what the image installs: the direct dependencies and, with a lock, everything they pull in.
   const native = nativeDepsFor([...runtimeReqs, ...lockedRuntimeClosure(lock, p.name)]);
   for (const d of native.deps) {
     const build = d.build.length ? `The builder installs ${d.build.join(', ')}` : 'The builder\'s gcc is all it needs to compile';
     notes.push(`${d.why} ${build}; the runtime ${d.runtime.length ? `installs ${d.runtime.join(', ')}` : 'needs nothing extra'}.`);
+  }
+  const buildPackages = [...native.build];
+  const gitDeps = gitDependencies(p, runtimeReqs);
+  if (gitDeps.length) {
+    buildPackages.push('git');
+    notes.push(`${gitDeps.join(', ')} ${gitDeps.length > 1 ? 'come' : 'comes'} from git: the builder installs git (the runtime does not need it). A private repository needs credentials at build time: pass them as a build secret (\`RUN --mount=type=secret\`), never as an ARG or ENV.`);
+  }
+  // Optional groups with a database driver the image does not install.
+  const DB_DRIVERS = ['psycopg', 'psycopg2', 'psycopg2-binary', 'psycopg-binary', 'asyncpg', 'mysqlclient', 'pymysql', 'aiomysql'];
+  for (const [extra, reqs] of Object.entries(obj(p.project['optional-dependencies']) ?? {})) {
+    if (extras.includes(extra)) continue;
+    const drivers = strings(reqs).map((r) => normalizeName(r)).filter((n) => DB_DRIVERS.includes(n) || /^psycopg(\[|$)/.test(n));
+    if (drivers.length) notes.push(`The optional dependency group "${extra}" holds the database driver ${drivers.join(', ')}, which the image does not install: if the service needs it, add \`extras = ["${extra}"]\` under [tool.docksmith] (the syncs then pass --extra ${extra}).`);
+  }
+  // Other lock files: uv does not read them.
+  if (exists(req.files, 'uv.lock') !== 'file') {
+    if (exists(req.files, 'poetry.lock') === 'file') notes.push('poetry.lock pins the versions, but uv does not read it: migrate with `uvx migrate-to-uv` (it keeps the locked versions), commit uv.lock, and the build installs what was tested.');
+    if (exists(req.files, 'pdm.lock') === 'file') notes.push('pdm.lock pins the versions, but uv does not read it: run `uvx migrate-to-uv` (it converts PDM projects too) or `uv lock` and compare the resolved versions with pdm.lock before deploying (`pdm export` lists them), then commit uv.lock.');
   }
 
   // vCPU: the answer, else the configuration, else one worker (said so).
@@ -259,9 +440,38 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     for (const r of packagesIn(req.files, '', false)) addCopy(r);
   }
   if (isDjango || isFlask) for (const d of ['templates', 'static', 'locale']) if (exists(req.files, d) === 'dir') addCopy({ path: d, isDir: true });
+  // The module gunicorn imports is in the image, whoever chose it.
+  const importRoots = [...new Set(layout.roots.map((r) => r.importRoot).filter(Boolean))];
+  const targetFile = moduleFile(req.files, app.target.split(':')[0], importRoots.length ? importRoots : ['src']) ?? app.candidate?.file;
+  if (targetFile) {
+    const top = targetFile.split('/');
+    const root = importRoots.find((r) => targetFile.startsWith(r + '/'));
+    const rel = root ? targetFile.slice(root.length + 1).split('/') : top;
+    const copyPath = rel.length > 1 ? [...(root ? [root] : []), rel[0]].join('/') : targetFile;
+    if (!copies.some((c) => c.path === targetFile || targetFile.startsWith(c.path + '/'))) {
+      addCopy({ path: copyPath, isDir: rel.length > 1 });
+      notes.push(`${app.target} lives in ${targetFile}, outside the packages the build backend names: the Dockerfile copies ${copyPath}${rel.length > 1 ? '/' : ''} too.`);
+    }
+  }
   for (const [dep, src] of Object.entries(obj(uvSourcesOf(p.data)) ?? {})) {
     const local = obj(src)?.path ?? obj(src)?.workspace;
-    if (local !== undefined) notes.push(`[tool.uv.sources] ${dep} is a local ${obj(src)?.path ? `path (${String(local)})` : 'workspace member'}: copy it into the builder before the first \`uv sync\`, or the build fails.`);
+    if (local === undefined) continue;
+    const rel = typeof obj(src)?.path === 'string' ? String(obj(src)!.path).replace(/\\/g, '/') : undefined;
+    if (rel !== undefined && (rel.startsWith('/') || normalizeRel(rel).startsWith('..'))) {
+      const up = normalizeRel(rel).split('/').filter((x) => x === '..').length;
+      throw new ScaffoldError(`${req.pyprojectLabel}: [tool.uv.sources] ${dep} = { path = "${rel}" } lies outside the project folder, which is the build context: \`docker build\` cannot see it. Build from the folder that holds both (${rel.startsWith('/') ? 'a common parent of the project and ' + rel : `${'../'.repeat(up).replace(/\/$/, '')} relative to pyproject.toml`}), e.g. \`docker build -f <project>/Dockerfile <that folder>\`, and copy ${rel} into the builder before the first \`uv sync\`; or publish ${dep} to an index.`, 'context');
+    }
+    notes.push(`[tool.uv.sources] ${dep} is a local ${obj(src)?.path ? `path (${String(local)})` : 'workspace member'}: copy it into the builder before the first \`uv sync\`, or the build fails.`);
+  }
+  // Django: static files collected at build time when STATIC_ROOT is set; migrations are a separate task.
+  let collectstatic = false;
+  if (isDjango) {
+    const settings = djangoSettings(req.files, facts);
+    if (settings.some((f) => /^\s*STATIC_ROOT\s*[:=]/m.test(req.files.read(f) ?? '')) && exists(req.files, 'manage.py') === 'file') {
+      collectstatic = true;
+      notes.push('STATIC_ROOT is set: the builder runs `manage.py collectstatic --noinput`, so the image serves its static files (the settings module must import without runtime secrets; give build-time defaults if it reads them from the environment).');
+    }
+    notes.push('Migrations are not run by the image\'s CMD: run `python manage.py migrate` as a separate ECS task (a one-off task with the same image and the command overridden) before the new service version starts.');
   }
   const uvSettings = obj(obj(p.data.tool)?.uv);
   const installed = uvSettings?.package === true || (uvSettings?.package !== false && !!obj(p.data['build-system']));
@@ -275,8 +485,28 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   const profile: ProjectProfile = {
     name: p.name, python, uvVersion, locked: exists(req.files, 'uv.lock') === 'file', app: app.target, workerClass,
     workers: workersFor(vcpu), port: std.port.value, healthPath: std.healthPath.value, uid: std.uid.value,
-    copies, pythonPath, buildPackages: native.build, runtimePackages: native.runtime,
+    copies, pythonPath, buildPackages, runtimePackages: native.runtime, extras, collectstatic,
   };
+  // The health check probes a route that exists: configured, else found, else /health to be added.
+  let healthEndpoint: HealthEndpoint | undefined;
+  const configuredHealth = p.input.healthPath ?? req.settings?.healthPath;
+  if (!configuredHealth) {
+    const found = healthRoutes(facts, app.target);
+    if (found.length) {
+      profile.healthPath = found[0].path;
+      if (found[0].path !== DEFAULTS.healthPath) notes.push(`The health check probes ${found[0].path} (${found[0].file}, line ${found[0].line + 1}).`);
+    } else {
+      const kind = app.kind === 'factory' || !app.kind ? (isDjango ? 'django' : isFlask ? 'flask' : asgi ? 'fastapi' : undefined) : app.kind;
+      const cand = app.candidate;
+      healthEndpoint = cand ? healthEndpointFor(cand, kind, req.files.read(cand.file), siblingPath(req.pyprojectLabel, cand.file), DEFAULTS.healthPath) : undefined;
+      if (!healthEndpoint && (kind === 'django' || kind === 'django-asgi')) healthEndpoint = { path: DEFAULTS.healthPath, framework: 'django' };
+      const why = facts.routesComplete ? `no ${DEFAULTS.healthPath}-like route (/health, /healthz, /ping, /status, /livez) was found in the code` : `the routes could not all be read (${facts.unknown[0] ?? 'some are built at run time'}), and no health-like route was found among those that could`;
+      const add = healthEndpoint?.edit ? ` A minimal ${DEFAULTS.healthPath} endpoint next to the app object comes with this result (${healthEndpoint.edit.path}).`
+        : healthEndpoint?.framework === 'django' ? ` Add a view that returns 200 at ${DEFAULTS.healthPath.replace(/\/?$/, '/')} (e.g. \`path("health/", lambda request: JsonResponse({"status": "ok"}))\` in the root urls.py; APPEND_SLASH redirects ${DEFAULTS.healthPath} there).`
+          : ' Add a GET route that returns 200 without touching the database, or set [tool.docksmith] health-path to the one the app serves.';
+      notes.push(`The health check probes ${DEFAULTS.healthPath}, but ${why}: the container is marked unhealthy until it exists.${add}`);
+    }
+  }
   if (!profile.locked) notes.push('No uv.lock next to pyproject.toml: the Dockerfile runs `uv sync` without `--locked`, so each build resolves versions anew. Run `uv lock` and commit uv.lock; Docksmith will then offer to add `--locked`.');
 
   const copiedPaths = ['pyproject.toml', ...(profile.locked ? ['uv.lock'] : []), ...copies.map((c) => c.path)];
@@ -287,6 +517,8 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     if (blocked.length) notes.push(`The existing .dockerignore excludes ${blocked.join(', ')}, which the Dockerfile copies: the build fails until those lines are removed or re-included with "!".`);
   }
   const result: ScaffoldResult = { dockerfile: renderDockerfile(profile), dockerignore: renderDockerignore(copiedPaths), notes, profile };
+  if (projectEdits) result.projectEdits = projectEdits;
+  if (healthEndpoint) result.healthEndpoint = healthEndpoint;
 
   // The scaffold's promise: no Docksmith findings in the editor it opens in.
   const ctx = { standard: std, facts: { hasUvLock: profile.locked, dependencies: [...all] } };

@@ -25,6 +25,10 @@ export interface ProjectProfile {
   /** Extra apt packages: headers for the builder, shared libraries for the runtime. */
   buildPackages: string[];
   runtimePackages: string[];
+  /** Optional-dependency groups installed by both syncs (`--extra`). */
+  extras?: string[];
+  /** Django with STATIC_ROOT: `manage.py collectstatic --noinput` in the builder. */
+  collectstatic?: boolean;
 }
 
 const IMAGE_DIR = '/app';
@@ -53,7 +57,7 @@ function aptInstall(packages: string[], indent: string): string {
 
 export function renderDockerfile(p: ProjectProfile): string {
   const lockFiles = p.locked ? ['pyproject.toml', 'uv.lock'] : ['pyproject.toml'];
-  const locked = p.locked ? ' --locked' : '';
+  const locked = (p.locked ? ' --locked' : '') + (p.extras ?? []).map((e) => ` --extra ${e}`).join('');
   const cacheMount = 'RUN --mount=type=cache,target=/root/.cache/uv';
   const rootFiles = p.copies.filter((c) => !c.isDir && !c.path.includes('/')).map((c) => c.path);
   const nested = p.copies.filter((c) => c.isDir || c.path.includes('/'));
@@ -73,6 +77,7 @@ export function renderDockerfile(p: ProjectProfile): string {
   for (const c of nested) out.push(c.isDir ? copyLine([`${c.path}/`], `./${c.path}/`) : copyLine([c.path], `./${c.path}`));
   out.push(
     continued(cacheMount, [`    uv sync${locked} --no-dev`]),
+    ...(p.collectstatic ? [`RUN ${IMAGE_DIR}/.venv/bin/python manage.py collectstatic --noinput`] : []),
     '',
     `FROM ${image} AS runtime`,
     `ENV PYTHONUNBUFFERED=1 PATH="${IMAGE_DIR}/.venv/bin:$PATH"${p.pythonPath.length ? ` PYTHONPATH="${p.pythonPath.join(':')}"` : ''}`,

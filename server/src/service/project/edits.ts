@@ -1,0 +1,34 @@
+// Text edits to a pyproject.toml, shared by the installed-server quick fix and the scaffold (which
+// returns them as data: neither writes anything).
+
+import { FileEdit } from '../types';
+
+/**
+ * `"gunicorn",` added to [project].dependencies of the pyproject.toml at `path` (the array created
+ * when there is none). Undefined when the text has no [project] table.
+ */
+export function addDependenciesEdit(path: string, text: string, names: string[]): FileEdit | undefined {
+  const lines = text.split(/\r\n|\r|\n/);
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const header = lines.findIndex((l) => /^\s*\[\s*project\s*\]\s*(#.*)?$/.test(l));
+  if (header < 0) return undefined;
+  let end = lines.length;
+  for (let k = header + 1; k < lines.length; k++) if (/^\s*\[/.test(lines[k])) { end = k; break; }
+  const quoted = names.map((n) => `"${n}"`);
+  for (let k = header + 1; k < end; k++) {
+    const m = /^(\s*dependencies\s*=\s*\[)(.*)$/.exec(lines[k]);
+    if (!m) continue;
+    const rest = m[2];
+    const at = { line: k, character: m[1].length };
+    // one-line array (`dependencies = ["fastapi"]`) or the first line of a multi-line one
+    const newText = /^\s*\]/.test(rest) ? quoted.join(', ') : /^\s*$/.test(rest) ? `${nl}    ${quoted.join(`,${nl}    `)},` : `${quoted.join(', ')}, `;
+    return { path, edits: [{ start: at, end: at, newText }] };
+  }
+  const at = { line: header, character: lines[header].length };
+  return { path, edits: [{ start: at, end: at, newText: `${nl}dependencies = [${quoted.join(', ')}]` }] };
+}
+
+/** The title of that edit, as quick fixes and the scaffold show it. */
+export function addDependenciesTitle(names: string[]): string {
+  return `Add ${names.join(' and ')} to [project].dependencies`;
+}

@@ -1,0 +1,71 @@
+// The health check the scaffold writes probes a route the app serves: a health-like route found in
+// the code (pythonFacts routes, prefixes composed), else the standard's /health together with a
+// minimal endpoint to insert next to the app object (returned as data; nothing is written).
+
+import { AppCandidate, AppKind, PythonFacts, Route } from '../project/types';
+import { FileEdit } from '../types';
+
+/** The last path segment of a health-like route: /health, /healthz, /health/, /api/v1/health-check, /ping, /status, /livez. */
+const HEALTH_SEGMENT = /^(?:health[\w-]*|healthz|ping|status|livez)$/i;
+const HEALTH_NAMED = /^health/i;
+
+export function isHealthLike(path: string): boolean {
+  if (!path.startsWith('/') || /[{<:*]/.test(path)) return false; // no path parameters
+  const segs = path.replace(/\/+$/, '').split('/').filter(Boolean);
+  return segs.length > 0 && HEALTH_SEGMENT.test(segs[segs.length - 1]);
+}
+
+/** Health-like GET routes served by `target` (or by an app Docksmith could not tie them to), best first: shortest, health-named first. */
+export function healthRoutes(facts: PythonFacts, target: string): Route[] {
+  const served = facts.routes.filter((r) => !r.conditional && isHealthLike(r.path)
+    && (!r.methods || r.methods.some((m) => m.toUpperCase() === 'GET'))
+    && (!r.apps || !r.apps.length || r.apps.includes(target)));
+  const last = (p: string) => p.replace(/\/+$/, '').split('/').pop() ?? '';
+  return served.sort((a, b) => (Number(!HEALTH_NAMED.test(last(a.path))) - Number(!HEALTH_NAMED.test(last(b.path))))
+    || a.path.length - b.path.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+export interface HealthEndpoint {
+  /** The path the HEALTHCHECK probes once the endpoint exists. */
+  path: string;
+  /** The insertion into the app's module (absent for Django: a note says what to add). */
+  edit?: FileEdit;
+  framework: 'fastapi' | 'starlette' | 'flask' | 'django';
+}
+
+/** The line after the statement that starts on `line` (brackets balanced, strings skipped). */
+function statementEnd(lines: string[], line: number): number {
+  let depth = 0;
+  for (let k = line; k < lines.length; k++) {
+    const l = lines[k].replace(/(["'])(?:\\.|(?!\1).)*\1/g, '""').replace(/#.*$/, '');
+    for (const ch of l) { if ('([{'.includes(ch)) depth++; else if (')]}'.includes(ch)) depth--; }
+    if (depth <= 0 && !/\\\s*$/.test(lines[k])) return k;
+  }
+  return lines.length - 1;
+}
+
+/**
+ * A minimal `/health` endpoint for `app` (a module-level object), inserted after its assignment in
+ * `text` (the module's source). `pathLabel` is the file as the client addresses it.
+ */
+export function healthEndpointFor(app: AppCandidate, kind: AppKind | undefined, text: string | undefined, pathLabel: string, path = '/health'): HealthEndpoint | undefined {
+  const framework = kind === 'fastapi' || kind === 'starlette' || kind === 'flask' ? kind : kind === 'django' || kind === 'django-asgi' ? 'django' : undefined;
+  if (!framework) return undefined;
+  if (framework === 'django') return { path, framework };
+  if (text === undefined || app.form !== 'object' || app.target.endsWith('()')) return undefined;
+  const name = app.target.slice(app.target.indexOf(':') + 1);
+  const lines = text.split(/\r\n|\r|\n/);
+  if (app.line < 0 || app.line >= lines.length) return undefined;
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const end = statementEnd(lines, app.line);
+  const fn = /^(?:async\s+)?def\s+health\s*\(/m.test(text) ? 'docksmith_health' : 'health';
+  const body = framework === 'fastapi'
+    ? [`@${name}.get(${JSON.stringify(path)})`, `def ${fn}() -> dict[str, str]:`, '    return {"status": "ok"}']
+    : framework === 'flask'
+      ? [`@${name}.get(${JSON.stringify(path)})`, `def ${fn}():`, '    return {"status": "ok"}']
+      : [`async def ${fn}(request):`, '    from starlette.responses import JSONResponse', '', '    return JSONResponse({"status": "ok"})', '', '', `${name}.add_route(${JSON.stringify(path)}, ${fn}, methods=["GET"])`];
+  const at = { line: end, character: lines[end].length };
+  // two blank lines before, and before the code that follows (PEP 8)
+  const after = end + 1 < lines.length && lines[end + 1].trim() ? `${nl}${nl}` : '';
+  return { path, framework, edit: { path: pathLabel, edits: [{ start: at, end: at, newText: `${nl}${nl}${nl}${body.join(nl)}${after}` }] } };
+}
