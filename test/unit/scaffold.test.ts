@@ -25,6 +25,8 @@ const GOLDENS = path.join(ROOT, 'test/fixtures/scaffold');
 const UPDATE = process.env.UPDATE_GOLDENS === '1';
 
 interface Expect {
+  /** Folder of the pyproject.toml inside the fixture ('' when absent). */
+  pyproject?: string;
   error: string | null; errorContains?: string[];
   python?: string; app?: string; needsApp?: boolean; candidates?: string[];
   answers?: { vcpu?: number; app?: string };
@@ -110,8 +112,9 @@ describe('scaffold: fixture projects → golden Dockerfiles with zero findings',
   });
 
   for (const name of projects) {
-    const dir = path.join(PROJECTS, name);
-    const exp: Expect = JSON.parse(fs.readFileSync(path.join(dir, 'expect.json'), 'utf8'));
+    const exp: Expect = JSON.parse(fs.readFileSync(path.join(PROJECTS, name, 'expect.json'), 'utf8'));
+    // the pyproject.toml may sit deeper in the fixture (a service beside its libraries, a workspace member)
+    const dir = path.join(PROJECTS, name, exp.pyproject ?? '');
     it(name, () => {
       const { req, lintCtx } = serverRequest(dir, exp.answers);
       if (exp.error) {

@@ -459,7 +459,13 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     const rel = typeof obj(src)?.path === 'string' ? String(obj(src)!.path).replace(/\\/g, '/') : undefined;
     if (rel !== undefined && (rel.startsWith('/') || normalizeRel(rel).startsWith('..'))) {
       const up = normalizeRel(rel).split('/').filter((x) => x === '..').length;
-      throw new ScaffoldError(`${req.pyprojectLabel}: [tool.uv.sources] ${dep} = { path = "${rel}" } lies outside the project folder, which is the build context: \`docker build\` cannot see it. Build from the folder that holds both (${rel.startsWith('/') ? 'a common parent of the project and ' + rel : `${'../'.repeat(up).replace(/\/$/, '')} relative to pyproject.toml`}), e.g. \`docker build -f <project>/Dockerfile <that folder>\`, and copy ${rel} into the builder before the first \`uv sync\`; or publish ${dep} to an index.`, 'context');
+      const dirs = req.pyprojectLabel.replace(/\\/g, '/').split('/').slice(0, -1);
+      const context = rel.startsWith('/') ? undefined : dirs.length > up ? dirs.slice(0, dirs.length - up).join('/') || '/' : undefined;
+      const member = dirs.slice(dirs.length - up).join('/');
+      const inContext = normalizeRel(`${member}/${rel}`);
+      throw new ScaffoldError(`${req.pyprojectLabel}: [tool.uv.sources] ${dep} = { path = "${rel}" } lies outside the project folder, which is the build context: \`docker build\` cannot see it. ${context
+        ? `Use ${context} (${'../'.repeat(up).replace(/\/$/, '')} from pyproject.toml) as the build context: \`docker build -f ${member}/Dockerfile ${context}\`, with COPY paths relative to it (${member}/pyproject.toml, ${inContext}/ before the first \`uv sync\`)`
+        : `Use a folder that holds both the project and ${rel} as the build context`}; or publish ${dep} to an index.`, 'context');
     }
     notes.push(`[tool.uv.sources] ${dep} is a local ${obj(src)?.path ? `path (${String(local)})` : 'workspace member'}: copy it into the builder before the first \`uv sync\`, or the build fails.`);
   }
