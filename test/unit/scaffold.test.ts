@@ -157,6 +157,10 @@ describe('scaffold: fixture projects → golden Dockerfiles with zero findings',
         for (const d of exp.addsDependencies) assert.ok(deps.includes(d), `${d} in ${deps}`);
       }
       const ctxOf = edits.length ? serverRequest(judged).lintCtx : lintCtx;
+      // ... and the edits are what makes it start: without them the linter says so
+      const before = lintText(r.dockerfile, lintCtx()).diagnostics.map((d) => d.rule);
+      if (r.projectEdits?.length) assert.ok(before.includes('installed-server'), `without the edit: ${before}`);
+      if (r.healthEndpoint?.edit) assert.ok(before.includes('health-path'), `without the endpoint: ${before}`);
       // Zero findings, in the context the editor would lint it in (and with the answered vCPU as configuration).
       const findings = lintText(r.dockerfile, ctxOf()).diagnostics;
       assert.deepEqual(findings.map((d) => `${d.rule}: ${d.message}`), []);
