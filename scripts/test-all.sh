@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm test: every test. Installs npm packages when missing, builds, then runs
 #   1. the generated-docs check (docs/rules and the README rule table match the rules' metadata)
-#   2. unit + fixture tests and LSP protocol tests (node --test)
+#   2. unit + fixture tests, LSP protocol tests and the scaffold runtime test (node --test; the
+#      runtime test needs Debian's gunicorn, python3-uvicorn, python3-fastapi: .ci/run installs them)
 #   3. `npm start` smoke (the quick-start command serves the example with the extension)
 #   4. real-editor tests in code-server + Chromium (installs them into .editor-test/ on first run)
 # Exits non-zero when anything fails or did not run; the last line is "N passed, N failed".
@@ -24,9 +25,10 @@ if ! npm run -s build || ! npx tsc -p .; then echo "build failed"; echo "0 passe
 step "generated docs are current"
 if node scripts/gen-docs.mjs --check; then passed=$((passed + 1)); else fail "docs check"; fi
 
-step "unit, fixture and protocol tests (node --test)"
+step "unit, fixture, protocol and runtime tests (node --test)"
 suites=(out/test/unit/)
 [ -d out/test/protocol ] && suites+=(out/test/protocol/)
+[ -d out/test/runtime ] && suites+=(out/test/runtime/)
 node --test "${suites[@]}" > "$LOG" 2>&1
 # failures in full (TAP blocks), then node's own closing summary
 grep -q 'not ok' "$LOG" && grep -E -A40 '^\s*not ok' "$LOG" | head -n 400
