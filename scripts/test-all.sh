@@ -29,6 +29,7 @@ step "unit, fixture, protocol and runtime tests (node --test)"
 suites=(out/test/unit/)
 [ -d out/test/protocol ] && suites+=(out/test/protocol/)
 [ -d out/test/runtime ] && suites+=(out/test/runtime/)
+[ -d out/test/editors ] && suites+=(out/test/editors/)
 node --test "${suites[@]}" > "$LOG" 2>&1
 # failures in full (TAP blocks), then node's own closing summary
 grep -q 'not ok' "$LOG" && grep -E -A40 '^\s*not ok' "$LOG" | head -n 400
