@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { ProjectFiles, ProjectInfo, ScaffoldError, ScaffoldRequest, inspectProject, scaffold } from './service/scaffold';
+import { ParentFolder, ProjectFiles, ProjectInfo, ScaffoldError, ScaffoldRequest, inspectProject, scaffold } from './service/scaffold';
 import { StandardInput } from './service/standard';
 import { Sourced } from './service/types';
 
@@ -69,6 +69,28 @@ export function diskFiles(root: string): ProjectFiles {
   };
 }
 
+/**
+ * Folders above `dir` with a pyproject.toml that declares a uv workspace (nearest first, at most
+ * four levels up): the scaffold builds a workspace member from its root.
+ */
+export function parentFolders(dir: string): ParentFolder[] {
+  const out: ParentFolder[] = [];
+  let cur = path.resolve(dir);
+  for (let k = 0; k < 4; k++) {
+    const up = path.dirname(cur);
+    if (up === cur) break;
+    cur = up;
+    try {
+      const file = path.join(cur, 'pyproject.toml');
+      const st = fs.statSync(file);
+      if (!st.isFile() || st.size > MAX_FILE_BYTES) continue;
+      if (!/^\s*\[\s*tool\.uv\.workspace\s*\]/m.test(fs.readFileSync(file, 'utf8'))) continue;
+    } catch { continue; }
+    out.push({ label: cur, files: diskFiles(cur), memberPath: path.relative(cur, dir).split(path.sep).join('/') });
+  }
+  return out;
+}
+
 function fail(message: string, data?: unknown): ResponseError<unknown> {
   return new ResponseError(LSPErrorCodes.RequestFailed, message, data);
 }
@@ -105,7 +127,7 @@ async function request(args: ScaffoldArgs, env: ScaffoldEnv): Promise<ScaffoldRe
   }
   const dir = path.dirname(file);
   return {
-    pyprojectText: text, pyprojectLabel: file, files: diskFiles(dir),
+    pyprojectText: text, pyprojectLabel: file, files: diskFiles(dir), parents: parentFolders(dir),
     settings: await env.settings(args.pyproject), taskDefinitionVcpu: env.taskDefinitionVcpu(dir), vcpu: args.vcpu, app: args.app,
   };
 }

@@ -13,7 +13,7 @@ import { ScaffoldError, ScaffoldRequest, inspectProject, memoryFiles, scaffold }
 import { excludedBy, parseDockerignore } from '../../server/src/service/scaffold/dockerignore';
 import { findLayout } from '../../server/src/service/scaffold/layout';
 import { findApps } from '../../server/src/service/scaffold/apps';
-import { diskFiles } from '../../server/src/scaffold';
+import { diskFiles, parentFolders } from '../../server/src/scaffold';
 import { ProjectLoader } from '../../server/src/project';
 import { lintText } from '../../server/src/service/linter';
 import { RULE_NAMES } from '../../server/src/service/rules';
@@ -39,6 +39,8 @@ interface Expect {
   healthEndpoint?: { framework: string; file?: string } | null;
   /** Flags both `uv sync` lines carry, and text the builder / runtime stage must (not) contain. */
   syncFlags?: string[]; builderContains?: string[]; runtimeNotContains?: string[];
+  /** The build context the result names (relative to the pyproject's folder), and notes that must not appear. */
+  buildContext?: string; notesAbsent?: string[];
 }
 
 /** Apply LSP-style edits (0-based line/character) to a text. */
@@ -70,7 +72,7 @@ function serverRequest(dir: string, answers: Expect['answers'] = {}): { req: Sca
   const proj = loader.load(path.join(dir, 'Dockerfile'), dir);
   const file = path.join(dir, 'pyproject.toml');
   return {
-    req: { pyprojectText: fs.readFileSync(file, 'utf8'), pyprojectLabel: file, files: diskFiles(dir), taskDefinitionVcpu: proj.layers.taskDefinitionVcpu, ...answers },
+    req: { pyprojectText: fs.readFileSync(file, 'utf8'), pyprojectLabel: file, files: diskFiles(dir), parents: parentFolders(dir), taskDefinitionVcpu: proj.layers.taskDefinitionVcpu, ...answers },
     lintCtx: () => ({ standard: makeStandard(proj.layers), facts: proj.facts }),
   };
 }
@@ -218,6 +220,8 @@ describe('scaffold: fixture projects → golden Dockerfiles with zero findings',
       for (const t of exp.builderContains ?? []) assert.ok(builder.includes(t), `builder contains ${t}`);
       for (const t of exp.runtimeNotContains ?? []) assert.ok(!runtime.includes(t), `runtime must not contain ${t}`);
       if (edits.length) fs.rmSync(judged, { recursive: true, force: true });
+      assert.equal(r.buildContext, exp.buildContext);
+      for (const note of exp.notesAbsent ?? []) assert.ok(!r.notes.some((n) => n.includes(note)), `no note mentions "${note}": ${r.notes.join(' | ')}`);
       for (const note of exp.notes ?? []) assert.ok(r.notes.some((n) => n.includes(note)), `a note mentions "${note}": ${r.notes.join(' | ')}`);
       // the generated .dockerignore never excludes what the Dockerfile copies
       const ignore = parseDockerignore(r.dockerignore);

@@ -11,14 +11,15 @@ import { ASGI_FRAMEWORKS, DEFAULTS, SUPPORTED_PYTHON, StandardInput, WORKER_CLAS
 import { Sourced, Standard } from '../types';
 import { AppCandidate, AppKind } from '../project/types';
 import { findApps, isAppTarget } from '../project/apps';
-import { lockedRuntimeClosure } from '../project/lock';
+import { lockedRuntimeClosure, uvLockPackages } from '../project/lock';
+import { ParentFolder, Workspace, findWorkspace } from './workspace';
 import { pythonFacts } from '../project/python';
 import { PythonFacts } from '../project/types';
 import { addDependenciesEdit, addDependenciesTitle } from '../project/edits';
 import { FileEdit } from '../types';
 import { HealthEndpoint, healthEndpointFor, healthRoutes } from './health';
 import { excludedBy, parseDockerignore, renderDockerignore } from './dockerignore';
-import { ProjectFiles, exists } from './files';
+import { ProjectFiles, exists, joinPath } from './files';
 import { CodeRoot, findLayout, metadataFiles, packagesIn } from './layout';
 import { nativeDepsFor } from './native-deps';
 import { ProjectProfile, renderDockerfile } from './render';
@@ -29,6 +30,7 @@ export type { ProjectProfile } from './render';
 export { renderDockerfile } from './render';
 export type { AppCandidate } from '../project/types';
 export type { HealthEndpoint } from './health';
+export type { ParentFolder } from './workspace';
 
 export type ScaffoldErrorCode = 'malformed-toml' | 'no-project' | 'python' | 'uv-version' | 'needs-app' | 'bad-argument' | 'no-code' | 'context';
 
@@ -48,6 +50,8 @@ export interface ScaffoldRequest {
   settings?: StandardInput;
   /** vCPU read from an ECS task definition near the project. */
   taskDefinitionVcpu?: Sourced<number>;
+  /** Folders above the pyproject.toml that may be its uv workspace's root, nearest first. */
+  parents?: ParentFolder[];
   /** The user's answers. */
   vcpu?: number;
   app?: string;
@@ -316,6 +320,21 @@ function siblingPath(pyprojectLabel: string, rel: string): string {
   return pyprojectLabel.slice(0, cut + 1) + rel.split('/').join(sep);
 }
 
+/** The folder of the workspace member whose [project] name is `name`. */
+function memberNamed(ws: Workspace, name: string): string | undefined {
+  for (const m of ws.members) {
+    const text = ws.root.files.read(joinPath(m, 'pyproject.toml'));
+    const found = text && /^\s*name\s*=\s*["']([^"']+)["']/m.exec(text.slice(text.search(/^\s*\[project\]/m) >= 0 ? text.search(/^\s*\[project\]/m) : 0));
+    if (found && normalizeName(found[1]) === normalizeName(name)) return m;
+  }
+  return undefined;
+}
+
+/** `files` seen from `dir`. */
+function subFiles(files: ProjectFiles, dir: string): ProjectFiles {
+  return { list: (d) => files.list(joinPath(dir, d)), read: (f) => files.read(joinPath(dir, f)) };
+}
+
 /** `a/./b/../c` → `a/c` (leading `..` kept). */
 function normalizeRel(p: string): string {
   const out: string[] = [];
@@ -372,11 +391,12 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   // A factory or a typed-in target says nothing about the framework: the dependencies do.
   const asgi = app.kind && app.kind !== 'factory' ? ASGI_KINDS.includes(app.kind) : ASGI_FRAMEWORKS.some((f) => runtime.has(f));
   // What the image will have: the direct runtime dependencies, and what the lock resolves for them (fastapi[standard] brings uvicorn).
-  const lock = req.files.read('uv.lock') ?? '';
+  const ws = findWorkspace(req.parents);
+  const lock = ws ? ws.lockText : req.files.read('uv.lock') ?? '';
   const installedGroups = new Set(['main', ...extras.map((e) => `extra:${e}`)]);
   const resolved = new Set(runtime);
   for (const d of facts.dependencies) if (installedGroups.has(d.group) && d.file.endsWith('pyproject.toml')) resolved.add(d.name);
-  for (const pkg of facts.lock?.packages ?? []) if (pkg.groups.some((g) => installedGroups.has(g))) resolved.add(pkg.name);
+  for (const pkg of (ws ? uvLockPackages(ws.lockText, p.name) : facts.lock?.packages) ?? []) if (pkg.groups.some((g) => installedGroups.has(g))) resolved.add(pkg.name);
   if (runtimeReqs.some((r) => /^\s*fastapi\s*\[[^\]]*\b(standard|all)\b/i.test(r))) resolved.add('uvicorn');
   // uvicorn deprecated `uvicorn.workers`: a worker package that has to be added is uvicorn-worker.
   const workerClass = asgi ? (resolved.has('uvicorn-worker') || !resolved.has('uvicorn') ? 'uvicorn_worker.UvicornWorker' : WORKER_CLASS) : undefined;
@@ -409,7 +429,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     if (drivers.length) notes.push(`The optional dependency group "${extra}" holds the database driver ${drivers.join(', ')}, which the image does not install: if the service needs it, add \`extras = ["${extra}"]\` under [tool.docksmith] (the syncs then pass --extra ${extra}).`);
   }
   // Other lock files: uv does not read them.
-  if (exists(req.files, 'uv.lock') !== 'file') {
+  if (!ws && exists(req.files, 'uv.lock') !== 'file') {
     if (exists(req.files, 'poetry.lock') === 'file') notes.push('poetry.lock pins the versions, but uv does not read it: migrate with `uvx migrate-to-uv` (it keeps the locked versions), commit uv.lock, and the build installs what was tested.');
     if (exists(req.files, 'pdm.lock') === 'file') notes.push('pdm.lock pins the versions, but uv does not read it: run `uvx migrate-to-uv` (it converts PDM projects too) or `uv lock` and compare the resolved versions with pdm.lock before deploying (`pdm export` lists them), then commit uv.lock.');
   }
@@ -440,6 +460,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     for (const r of packagesIn(req.files, '', false)) addCopy(r);
   }
   if (isDjango || isFlask) for (const d of ['templates', 'static', 'locale']) if (exists(req.files, d) === 'dir') addCopy({ path: d, isDir: true });
+  const workspaceDeps: { dep: string; folder: string }[] = [];
   // The module gunicorn imports is in the image, whoever chose it.
   const importRoots = [...new Set(layout.roots.map((r) => r.importRoot).filter(Boolean))];
   const targetFile = moduleFile(req.files, app.target.split(':')[0], importRoots.length ? importRoots : ['src']) ?? app.candidate?.file;
@@ -457,6 +478,13 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     const local = obj(src)?.path ?? obj(src)?.workspace;
     if (local === undefined) continue;
     const rel = typeof obj(src)?.path === 'string' ? String(obj(src)!.path).replace(/\\/g, '/') : undefined;
+    if (ws) {
+      const inRoot = rel !== undefined && !rel.startsWith('/') ? normalizeRel(`${ws.member}/${rel}`) : undefined;
+      if (obj(src)?.workspace === true || (inRoot !== undefined && !inRoot.startsWith('..'))) {
+        const folder = obj(src)?.workspace === true ? memberNamed(ws, dep) : inRoot;
+        if (folder !== undefined) { workspaceDeps.push({ dep, folder }); continue; }
+      }
+    }
     if (rel !== undefined && (rel.startsWith('/') || normalizeRel(rel).startsWith('..'))) {
       const up = normalizeRel(rel).split('/').filter((x) => x === '..').length;
       const dirs = req.pyprojectLabel.replace(/\\/g, '/').split('/').slice(0, -1);
@@ -488,11 +516,36 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     notes.push('The version comes from git (dynamic = ["version"] with a VCS plugin), and .git is not in the build context: pass the version in, e.g. `ENV SETUPTOOLS_SCM_PRETEND_VERSION=…` in the builder or a build argument.');
   }
 
+  // A workspace member: everything is copied from the workspace root, paths relative to it.
+  if (ws) {
+    const prefixed = copies.map((c) => ({ path: joinPath(ws.member, c.path), isDir: c.isDir }));
+    copies.length = 0;
+    copies.push(...prefixed);
+    for (const d of workspaceDeps) {
+      const view = subFiles(ws.root.files, d.folder);
+      const text = view.read('pyproject.toml');
+      let data: Table | undefined;
+      try { data = text ? TOML.parse(text) as Table : undefined; } catch { data = undefined; }
+      const name = typeof obj(data?.project)?.name === 'string' ? String(obj(data!.project)!.name) : d.dep;
+      const roots = data ? findLayout(data, view, name).roots : [];
+      const meta = data ? metadataFiles(data, view).found : [];
+      const extra = [...meta.map((f) => ({ path: f, isDir: false })), ...roots.map((r) => ({ path: r.path, isDir: r.isDir }))];
+      if (!extra.length) notes.push(`${d.dep} is a workspace dependency in ${d.folder}, but its code could not be found: copy it into the builder before the second \`uv sync\`.`);
+      for (const c of extra) { const path = joinPath(d.folder, c.path); if (!copies.some((x) => x.path === path)) copies.push({ path, isDir: c.isDir }); }
+    }
+    for (let k = 0; k < pythonPath.length; k++) pythonPath[k] = pythonPath[k].replace(/^\/app\//, `/app/${ws.member}/`);
+  }
   const profile: ProjectProfile = {
-    name: p.name, python, uvVersion, locked: exists(req.files, 'uv.lock') === 'file', app: app.target, workerClass,
+    name: p.name, python, uvVersion, locked: ws ? ws.locked : exists(req.files, 'uv.lock') === 'file', app: app.target, workerClass,
     workers: workersFor(vcpu), port: std.port.value, healthPath: std.healthPath.value, uid: std.uid.value,
-    copies, pythonPath, buildPackages, runtimePackages: native.runtime, extras, collectstatic,
+    copies, pythonPath, buildPackages, runtimePackages: native.runtime, extras, collectstatic: collectstatic ? (ws ? `${ws.member}/manage.py` : 'manage.py') : undefined,
+    ...(ws ? { workspace: { package: p.name, manifests: ws.members.filter((m) => m !== '').map((m) => `${m}/pyproject.toml`) } } : {}),
   };
+  let buildContext: string | undefined;
+  if (ws) {
+    buildContext = ws.member.split('/').map(() => '..').join('/');
+    notes.push(`${p.name} is a member of the uv workspace at ${ws.root.label}: the Dockerfile builds it from the workspace root with the root's ${ws.locked ? 'uv.lock' : 'lock (there is none yet: run `uv lock` there)'} and \`uv sync --package ${p.name}\`, so the build context is the root: \`docker build -f ${ws.member}/Dockerfile ${ws.root.label}\`. Docker reads the .dockerignore of the context root (or ${ws.member}/Dockerfile.dockerignore beside the Dockerfile, with BuildKit); the generated one's paths are relative to the root.${p.input.context === undefined ? ` Add \`context = "${buildContext}"\` under [tool.docksmith] so that Docksmith checks the COPY lines against the root.` : ''}`);
+  }
   // The health check probes a route that exists: configured, else found, else /health to be added.
   let healthEndpoint: HealthEndpoint | undefined;
   const configuredHealth = p.input.healthPath ?? req.settings?.healthPath;
@@ -513,10 +566,10 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
       notes.push(`The health check probes ${DEFAULTS.healthPath}, but ${why}: the container is marked unhealthy until it exists.${add}`);
     }
   }
-  if (!profile.locked) notes.push('No uv.lock next to pyproject.toml: the Dockerfile runs `uv sync` without `--locked`, so each build resolves versions anew. Run `uv lock` and commit uv.lock; Docksmith will then offer to add `--locked`.');
+  if (!profile.locked && !ws) notes.push('No uv.lock next to pyproject.toml: the Dockerfile runs `uv sync` without `--locked`, so each build resolves versions anew. Run `uv lock` and commit uv.lock; Docksmith will then offer to add `--locked`.');
 
-  const copiedPaths = ['pyproject.toml', ...(profile.locked ? ['uv.lock'] : []), ...copies.map((c) => c.path)];
-  const existingIgnore = req.files.read('.dockerignore');
+  const copiedPaths = ['pyproject.toml', ...(profile.locked ? ['uv.lock'] : []), ...(profile.workspace?.manifests ?? []), ...copies.map((c) => c.path)];
+  const existingIgnore = (ws ? ws.root.files : req.files).read('.dockerignore');
   if (existingIgnore !== undefined) {
     const patterns = parseDockerignore(existingIgnore);
     const blocked = copiedPaths.filter((c) => excludedBy(patterns, c));
@@ -525,6 +578,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   const result: ScaffoldResult = { dockerfile: renderDockerfile(profile), dockerignore: renderDockerignore(copiedPaths), notes, profile };
   if (projectEdits) result.projectEdits = projectEdits;
   if (healthEndpoint) result.healthEndpoint = healthEndpoint;
+  if (buildContext !== undefined) result.buildContext = buildContext;
 
   // The scaffold's promise: no Docksmith findings in the editor it opens in.
   const ctx = { standard: std, facts: { hasUvLock: profile.locked, dependencies: [...all] } };

@@ -27,8 +27,10 @@ export interface ProjectProfile {
   runtimePackages: string[];
   /** Optional-dependency groups installed by both syncs (`--extra`). */
   extras?: string[];
-  /** Django with STATIC_ROOT: `manage.py collectstatic --noinput` in the builder. */
-  collectstatic?: boolean;
+  /** Django with STATIC_ROOT: the manage.py (context-relative) the builder runs `collectstatic --noinput` with. */
+  collectstatic?: string;
+  /** A uv workspace member built from the root: its package name and every member's pyproject.toml (root-relative). */
+  workspace?: { package: string; manifests: string[] };
 }
 
 const IMAGE_DIR = '/app';
@@ -57,7 +59,8 @@ function aptInstall(packages: string[], indent: string): string {
 
 export function renderDockerfile(p: ProjectProfile): string {
   const lockFiles = p.locked ? ['pyproject.toml', 'uv.lock'] : ['pyproject.toml'];
-  const locked = (p.locked ? ' --locked' : '') + (p.extras ?? []).map((e) => ` --extra ${e}`).join('');
+  const locked = (p.locked ? ' --locked' : '') + (p.extras ?? []).map((e) => ` --extra ${e}`).join('') + (p.workspace ? ` --package ${p.workspace.package}` : '');
+  const noProject = p.workspace ? '--no-install-workspace' : '--no-install-project';
   const cacheMount = 'RUN --mount=type=cache,target=/root/.cache/uv';
   const rootFiles = p.copies.filter((c) => !c.isDir && !c.path.includes('/')).map((c) => c.path);
   const nested = p.copies.filter((c) => c.isDir || c.path.includes('/'));
@@ -71,13 +74,15 @@ export function renderDockerfile(p: ProjectProfile): string {
     'ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=0',
     `WORKDIR ${IMAGE_DIR}`,
     copyLine(lockFiles, './'),
-    continued(cacheMount, [`    uv sync${locked} --no-install-project --no-dev`]),
+    // every member's pyproject.toml: uv checks the workspace's lock against all of them
+    ...(p.workspace?.manifests ?? []).map((m) => copyLine([m], `./${m.slice(0, m.lastIndexOf('/') + 1)}`)),
+    continued(cacheMount, [`    uv sync${locked} ${noProject} --no-dev`]),
   ];
   if (rootFiles.length) out.push(copyLine(rootFiles, './'));
   for (const c of nested) out.push(c.isDir ? copyLine([`${c.path}/`], `./${c.path}/`) : copyLine([c.path], `./${c.path}`));
   out.push(
     continued(cacheMount, [`    uv sync${locked} --no-dev`]),
-    ...(p.collectstatic ? [`RUN ${IMAGE_DIR}/.venv/bin/python manage.py collectstatic --noinput`] : []),
+    ...(p.collectstatic ? [`RUN ${IMAGE_DIR}/.venv/bin/python ${p.collectstatic} collectstatic --noinput`] : []),
     '',
     `FROM ${image} AS runtime`,
     `ENV PYTHONUNBUFFERED=1 PATH="${IMAGE_DIR}/.venv/bin:$PATH"${p.pythonPath.length ? ` PYTHONPATH="${p.pythonPath.join(':')}"` : ''}`,
