@@ -19,6 +19,17 @@ if [ ! -d node_modules/dockerfile-ast ] || [ ! -d node_modules/esbuild ]; then
   npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# The runtime test needs Debian's gunicorn/uvicorn/fastapi, the Neovim test needs nvim. As root with
+# apt-get (a fresh machine, like CI) they are installed here too, so `npm test` alone is enough;
+# otherwise those tests fail and say which package to install.
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  if [ ! -x /usr/bin/gunicorn ] || ! /usr/bin/python3 -c 'import uvicorn.workers, fastapi' >/dev/null 2>&1 || ! command -v nvim >/dev/null; then
+    step "apt-get install gunicorn python3-uvicorn python3-fastapi neovim"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gunicorn python3-uvicorn python3-fastapi neovim >/dev/null \
+      || echo "apt-get install failed: the runtime and Neovim tests will say what is missing"
+  fi
+fi
+
 step "build (esbuild bundles + tsc)"
 if ! npm run -s build || ! npx tsc -p .; then echo "build failed"; echo "0 passed, 1 failed"; exit 1; fi
 
