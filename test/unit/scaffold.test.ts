@@ -13,7 +13,7 @@ import { ScaffoldError, ScaffoldRequest, inspectProject, memoryFiles, scaffold }
 import { excludedBy, parseDockerignore } from '../../server/src/service/scaffold/dockerignore';
 import { findLayout } from '../../server/src/service/scaffold/layout';
 import { findApps } from '../../server/src/service/scaffold/apps';
-import { diskFiles, parentFolders } from '../../server/src/scaffold';
+import { diskFiles, parentFolders, runScaffold } from '../../server/src/scaffold';
 import { ProjectLoader } from '../../server/src/project';
 import { lintText } from '../../server/src/service/linter';
 import { RULE_NAMES } from '../../server/src/service/rules';
@@ -357,5 +357,135 @@ describe('scaffold: reading the project', () => {
     assert.throws(() => scaffold(req(fastapi(), { 'README.md': 'no code' })), (e: unknown) => e instanceof ScaffoldError && e.code === 'no-code');
     assert.throws(() => scaffold(req('[tool.black]\nline-length = 100\n', main)), /no \[project\] table/);
     assert.throws(() => scaffold(req('\u0000\u0001binary', main)), (e: unknown) => e instanceof ScaffoldError && e.code === 'malformed-toml');
+  });
+});
+
+describe('scaffold: images that start (server/core fixes)', () => {
+  const base = { pyprojectLabel: '/p/pyproject.toml' };
+  const req = (pyproject: string, tree: Record<string, string>, extra: Partial<ScaffoldRequest> = {}): ScaffoldRequest =>
+    ({ ...base, pyprojectText: pyproject, files: memoryFiles({ 'pyproject.toml': pyproject, ...tree }), vcpu: 2, ...extra });
+  const project = (deps: string[], extra = '') => `[project]\nname = "svc"\nversion = "1"\ndependencies = [${deps.map((d) => JSON.stringify(d)).join(', ')}]\n${extra}`;
+  const fastapiMain = (routes = '@app.get("/health")\ndef health():\n    return {}\n') => ({ 'svc/__init__.py': '', 'svc/main.py': `from fastapi import FastAPI\n\napp = FastAPI()\n\n\n${routes}` });
+
+  it('adds only gunicorn when uvicorn is there, and keeps uvicorn.workers.UvicornWorker', () => {
+    const text = project(['fastapi', 'uvicorn']);
+    const r = scaffold(req(text, fastapiMain()));
+    assert.match(r.dockerfile, /"--worker-class", "uvicorn\.workers\.UvicornWorker"/);
+    assert.deepEqual(r.projectEdits, [{ title: 'Add gunicorn to [project].dependencies', path: '/p/pyproject.toml', edits: [{ start: { line: 3, character: 16 }, end: { line: 3, character: 16 }, newText: '"gunicorn", ' }] }]);
+    assert.ok(r.notes.some((n) => n.includes('will not start') && n.includes('`uv lock`')), r.notes.join('\n'));
+  });
+
+  it('adds gunicorn and uvicorn-worker (the non-deprecated worker) when neither is a runtime dependency; a dev-only uvicorn does not count', () => {
+    const text = project(['fastapi'], '[dependency-groups]\ndev = ["uvicorn"]\n');
+    const r = scaffold(req(text, fastapiMain()));
+    assert.match(r.dockerfile, /"--worker-class", "uvicorn_worker\.UvicornWorker"/);
+    assert.equal(r.projectEdits?.[0].title, 'Add gunicorn and uvicorn-worker to [project].dependencies');
+    assert.equal(r.projectEdits?.[0].edits[0].newText, '"gunicorn", "uvicorn-worker", ');
+    // what uv.lock resolves for main counts (fastapi[standard] brings uvicorn; a lock that lists gunicorn for main)
+    const locked = scaffold(req(project(['fastapi[standard]', 'gunicorn']), fastapiMain()));
+    assert.equal(locked.projectEdits, undefined);
+    assert.match(locked.dockerfile, /uvicorn\.workers\.UvicornWorker/);
+    // a multi-line array gets one name per line; no [project].dependencies creates it
+    const multi = scaffold(req('[project]\nname = "svc"\nversion = "1"\ndependencies = [\n    "flask",\n]\n', { 'svc/__init__.py': '', 'svc/app.py': 'from flask import Flask\napp = Flask(__name__)\n@app.get("/health")\ndef h():\n    return "ok"\n' }));
+    assert.equal(multi.projectEdits?.[0].edits[0].newText, '\n    "gunicorn",');
+  });
+
+  it('the health check probes the shortest health-like route the app serves; a configured health-path wins', () => {
+    const routes = '@app.get("/status")\ndef status():\n    return {}\n\n\n@app.get("/healthz")\ndef healthz():\n    return {}\n\n\n@app.get("/api/v1/health/live")\ndef live():\n    return {}\n';
+    const r = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn-worker']), fastapiMain(routes)));
+    assert.match(r.dockerfile, /urlopen\('http:\/\/localhost:8000\/healthz'/);
+    assert.equal(r.healthEndpoint, undefined);
+    const configured = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn-worker'], '[tool.docksmith]\nhealth-path = "/status"\n'), fastapiMain(routes)));
+    assert.match(configured.dockerfile, /localhost:8000\/status'/);
+    const ping = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn-worker']), fastapiMain('@app.get("/ping")\ndef ping():\n    return "pong"\n')));
+    assert.match(ping.dockerfile, /localhost:8000\/ping'/);
+  });
+
+  it('offers a FastAPI /health endpoint after the app object when no route is health-like, and only a note for Django', () => {
+    const r = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn-worker']), fastapiMain('@app.get("/items")\ndef items():\n    return []\n')));
+    assert.match(r.dockerfile, /localhost:8000\/health'/);
+    assert.equal(r.healthEndpoint?.framework, 'fastapi');
+    assert.equal(r.healthEndpoint?.path, '/health');
+    assert.equal(r.healthEndpoint?.edit?.path, '/p/svc/main.py');
+    assert.deepEqual(r.healthEndpoint?.edit?.edits, [{ start: { line: 2, character: 15 }, end: { line: 2, character: 15 }, newText: '\n\n\n@app.get("/health")\ndef health() -> dict[str, str]:\n    return {"status": "ok"}' }]);
+    assert.ok(r.notes.some((n) => n.includes('no /health-like route')), r.notes.join('\n'));
+    const django = scaffold(req('[project]\nname = "site"\nversion = "1"\ndependencies = ["django", "gunicorn"]\n[tool.setuptools]\npackages = ["site_pkg"]\n',
+      { 'manage.py': '', 'site_pkg/__init__.py': '', 'site_pkg/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n', 'site_pkg/urls.py': 'from django.urls import path\nurlpatterns = [path("items/", lambda r: None)]\n' }));
+    assert.deepEqual(django.healthEndpoint, { path: '/health', framework: 'django' });
+    assert.ok(django.notes.some((n) => n.includes('Add a view that returns 200')), django.notes.join('\n'));
+  });
+
+  it('never chooses between candidates of the same top rank: needs-app with each candidate\'s why', () => {
+    const tree = { 'svc/__init__.py': '', 'svc/public.py': 'from fastapi import FastAPI\napp = FastAPI()\n', 'svc/internal.py': 'from fastapi import FastAPI\napp = FastAPI()\n' };
+    assert.throws(() => scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn']), tree)), (e: unknown) => {
+      assert.ok(e instanceof ScaffoldError && e.code === 'needs-app');
+      assert.deepEqual(e.data?.candidates?.map((c) => c.target).sort(), ['svc.internal:app', 'svc.public:app']);
+      assert.ok(e.data?.candidates?.every((c) => c.why.includes('module-level FastAPI app')));
+      assert.match(e.message, /rank alike/);
+      return true;
+    });
+    // a CLI module's app ranks last
+    const cli = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn', 'typer']), { ...tree, 'svc/internal.py': 'import typer\nfrom fastapi import FastAPI\ncli = typer.Typer()\napp = FastAPI()\n' }));
+    assert.match(cli.dockerfile, /"svc\.public:app"/);
+  });
+
+  it('pins uv for a relative exclude-newer, and says when required-version forbids it', () => {
+    const uvOf = (extra: string) => /astral-sh\/uv:([0-9.]+)/.exec(scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn'], extra), fastapiMain())).dockerfile)![1];
+    assert.equal(uvOf('[tool.uv]\nexclude-newer = "1 week"\n'), '0.9.17');
+    assert.equal(uvOf('[tool.uv]\nexclude-newer = "P7D"\n'), '0.9.17');
+    assert.equal(uvOf('[tool.uv]\nexclude-newer = "2025-06-01T00:00:00Z"\n'), DEFAULTS.uvVersion);
+    assert.equal(uvOf('[tool.uv]\nexclude-newer = "7 days"\nrequired-version = "==0.10.2"\n'), '0.10.2');
+    assert.throws(() => uvOf('[tool.uv]\nexclude-newer = "7 days"\nrequired-version = "<0.9.10"\n'), /relative duration needs uv >= 0\.9\.17/);
+  });
+
+  it('git sources install git in the builder only; path sources outside the project are an error naming the context', () => {
+    const r = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn', 'lib'], '[tool.uv.sources]\nlib = { git = "https://github.com/example/lib" }\n'), fastapiMain()));
+    const [builder, runtime] = stages(r.dockerfile);
+    assert.match(builder, /--no-install-recommends gcc g\+\+ git\b/);
+    assert.doesNotMatch(runtime, /\bgit\b/);
+    assert.throws(() => scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn', 'lib'], '[tool.uv.sources]\nlib = { path = "../lib" }\n'), fastapiMain(), { pyprojectLabel: '/repo/svc/pyproject.toml' })),
+      (e: unknown) => e instanceof ScaffoldError && e.code === 'context' && e.message.includes('Use /repo (.. from pyproject.toml) as the build context') && e.message.includes('docker build -f svc/Dockerfile /repo'));
+    // a path inside the project is copied as before (a note)
+    assert.ok(scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn', 'lib'], '[tool.uv.sources]\nlib = { path = "vendor/lib" }\n'), fastapiMain())).notes.some((n) => n.includes('local path (vendor/lib)')));
+  });
+
+  it('requires-python with a pre-release upper bound picks the minor below it', () => {
+    const r = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn']).replace('version = "1"', 'version = "1"\nrequires-python = ">=3.12,<3.13.0a1"'), fastapiMain()));
+    assert.match(r.dockerfile, /^FROM python:3\.12-slim AS builder$/m);
+  });
+
+  it('[tool.docksmith] extras become --extra on both syncs, and must name defined groups', () => {
+    const text = project(['fastapi', 'gunicorn', 'uvicorn'], '[project.optional-dependencies]\npg = ["psycopg[binary]"]\nmysql = ["pymysql"]\n[tool.docksmith]\nextras = ["pg"]\n');
+    const r = scaffold(req(text, fastapiMain()));
+    assert.equal((r.dockerfile.match(/uv sync [^\n]*--extra pg/g) ?? []).length, 2);
+    assert.ok(r.notes.some((n) => n.includes('"mysql" holds the database driver pymysql')), r.notes.join('\n'));
+    assert.ok(!r.notes.some((n) => n.includes('unknown key')), r.notes.join('\n'));
+    assert.throws(() => scaffold(req(text.replace('extras = ["pg"]', 'extras = ["postgres"]'), fastapiMain())), /does not define/);
+    assert.throws(() => scaffold(req(text.replace('extras = ["pg"]', 'extras = "pg"'), fastapiMain())), /not a list of extra names/);
+  });
+
+  it('notes how to migrate a poetry.lock, and runs collectstatic only when settings set STATIC_ROOT', () => {
+    const poetry = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn']), { ...fastapiMain(), 'poetry.lock': '# poetry\n' }));
+    assert.ok(poetry.notes.some((n) => n.includes('uvx migrate-to-uv')));
+    const site = (settings: string) => scaffold(req('[project]\nname = "site"\nversion = "1"\ndependencies = ["django", "gunicorn"]\n[tool.setuptools]\npackages = ["site_pkg"]\n',
+      { 'manage.py': '', 'site_pkg/__init__.py': '', 'site_pkg/settings.py': settings, 'site_pkg/wsgi.py': 'application = get_wsgi_application()\n', 'site_pkg/urls.py': 'from django.urls import path\nurlpatterns = [path("health", lambda r: None)]\n' }));
+    assert.match(site('STATIC_URL = "static/"\nSTATIC_ROOT = BASE_DIR / "staticfiles"\n').dockerfile, /^RUN \/app\/\.venv\/bin\/python manage\.py collectstatic --noinput$/m);
+    const none = site('STATIC_URL = "static/"\n');
+    assert.doesNotMatch(none.dockerfile, /collectstatic/);
+    assert.ok(none.notes.some((n) => n.includes('separate ECS task')));
+    assert.doesNotMatch(none.dockerfile, /migrate/);
+  });
+
+  it('the server command returns the edits as data and writes nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'docksmith-scaffold-cmd-'));
+    try {
+      fs.cpSync(path.join(PROJECTS, 'scaffold-no-gunicorn'), dir, { recursive: true });
+      const before = fs.readFileSync(path.join(dir, 'pyproject.toml'), 'utf8');
+      const r = await runScaffold([{ pyproject: require('url').pathToFileURL(path.join(dir, 'pyproject.toml')).href }], { settings: async () => ({}), taskDefinitionVcpu: () => undefined });
+      assert.equal(r.projectEdits?.[0].path, path.join(dir, 'pyproject.toml'));
+      assert.equal(r.projectEdits?.[0].title, 'Add gunicorn and uvicorn-worker to [project].dependencies');
+      assert.equal(r.healthEndpoint, undefined);
+      assert.equal(fs.readFileSync(path.join(dir, 'pyproject.toml'), 'utf8'), before);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
 });
