@@ -461,6 +461,8 @@ describe('scaffold: images that start (server/core fixes)', () => {
     assert.ok(r.notes.some((n) => n.includes('"mysql" holds the database driver pymysql')), r.notes.join('\n'));
     assert.ok(!r.notes.some((n) => n.includes('unknown key')), r.notes.join('\n'));
     assert.throws(() => scaffold(req(text.replace('extras = ["pg"]', 'extras = ["postgres"]'), fastapiMain())), /does not define/);
+    // a typed target whose module is nowhere in the project is said so
+    assert.ok(scaffold(req(text, fastapiMain(), { app: 'svc.api:app' })).notes.some((n) => n.includes('svc.api) was not found')));
     assert.throws(() => scaffold(req(text.replace('extras = ["pg"]', 'extras = "pg"'), fastapiMain())), /not a list of extra names/);
   });
 

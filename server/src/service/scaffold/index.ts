@@ -464,7 +464,9 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   // The module gunicorn imports is in the image, whoever chose it.
   const importRoots = [...new Set(layout.roots.map((r) => r.importRoot).filter(Boolean))];
   const targetFile = moduleFile(req.files, app.target.split(':')[0], importRoots.length ? importRoots : ['src']) ?? app.candidate?.file;
-  if (targetFile) {
+  if (!targetFile) {
+    notes.push(`The module of ${app.target} (${app.target.split(':')[0]}) was not found in the project: unless an installed package provides it, gunicorn fails to import it and the container exits at start.`);
+  } else {
     const top = targetFile.split('/');
     const root = importRoots.find((r) => targetFile.startsWith(r + '/'));
     const rel = root ? targetFile.slice(root.length + 1).split('/') : top;
