@@ -431,6 +431,10 @@ export async function main(argv: string[]): Promise<{ code: number; out: Out }> 
 }
 
 if (require.main === module) {
+  // a reader that stops early (`| head`): the exit code still tells the result
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw err; });
+  }
   void main(process.argv.slice(2)).then(({ code, out }) => {
     // exitCode, not exit(): a piped stdout is flushed before the process ends
     if (out.stderr.length) process.stderr.write(out.stderr.join(''));

@@ -193,6 +193,14 @@ describe('docksmith check: formats', () => {
     assert.ok(lines.some((l) => l.startsWith('::error file=a%2Cb%3Ac/Dockerfile,line=4,col=27,endLine=4,endColumn=48,title=docksmith bind-address::')), r.stdout);
   });
 
+  it('a reader that stops early (| head): no EPIPE crash, the exit code still tells the result', () => {
+    const dir = copy();
+    for (let i = 0; i < 200; i++) fs.writeFileSync(path.join(dir, `s${i}.Dockerfile`), BAD);
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" check --format json | head -c 10 >/dev/null; echo "rc=\${PIPESTATUS[0]}"`], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.equal(r.stdout.trim(), 'rc=1', r.stderr);
+    assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
+  });
+
   it('stylish: no colour when stdout is not a terminal', () => {
     const dir = copy();
     fs.writeFileSync(path.join(dir, 'Dockerfile'), BAD);
