@@ -1,4 +1,4 @@
-// ProjectProfile → the standard's Dockerfile (STANDARD.md, "The reference Dockerfile"), filled in
+// ProjectProfile → the standard's Dockerfile (docs/standard.md, "The reference Dockerfile"), filled in
 // from the project. Pure text building: every value was decided when the profile was read.
 
 export interface ProjectProfile {
