@@ -210,6 +210,15 @@ describe('docksmith check: formats', () => {
     assert.match(r.stdout, /^ {2}4:27 +error +gunicorn binds 127\.0\.0\.1:8000.* {2}bind-address$/m);
   });
 
+  it('stylish: colour on a terminal unless NO_COLOR is set', { skip: !fs.existsSync('/usr/bin/script') && 'no script(1) to give it a terminal' }, () => {
+    const dir = copy();
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), BAD);
+    const onTty = (env: Record<string, string>) => spawnSync('/usr/bin/script', ['-qec', `"${process.execPath}" "${CLI}" check`, '/dev/null'],
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', ...env } }).stdout;
+    assert.match(onTty({}), /\u001b\[31merror/);
+    assert.doesNotMatch(onTty({ NO_COLOR: '1' }), /\u001b\[/);
+  });
+
   it('sarif: valid against the SARIF 2.1.0 schema, repository-relative locations, rules, fixes', () => {
     const dir = copy('deploy-taskdef-root-user');
     fs.writeFileSync(path.join(dir, 'Dockerfile'), BAD);
@@ -319,6 +328,18 @@ describe('docksmith scaffold', () => {
     const forced = run(['scaffold', '--force', '--vcpu', '4'], dir);
     assert.equal(forced.code, 0, forced.stderr);
     assert.equal(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), printed.stdout);
+  });
+
+  it('several apps rank alike: 2 with the candidates as --app options; --app chooses', () => {
+    const dir = copy('scaffold-tied-apps');
+    const r = run(['scaffold'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^ {2}--app billing\.internal_api:app {2}\(src\/billing\/internal_api\.py:3\)/m);
+    assert.match(r.stderr, /^ {2}--app billing\.public_api:app /m);
+    assert.ok(!fs.existsSync(path.join(dir, 'Dockerfile')));
+    const chosen = run(['scaffold', '--app', 'billing.public_api:app', '--out', '-'], dir);
+    assert.equal(chosen.code, 0, chosen.stderr);
+    assert.match(chosen.stdout, /billing\.public_api:app/);
   });
 
   it('a project the scaffold cannot serve: a message, nothing written', () => {
