@@ -13,10 +13,21 @@ const FARGATE_VCPU = [1, 2, 4, 8, 16];
 
 interface AppCandidate { target: string; kind: string; file: string; line: number }
 interface ProjectInfo { name: string; vcpu?: { value: number; source: string }; app?: string; candidates: AppCandidate[] }
-interface ScaffoldResponse { dockerfile: string; dockerignore: string; notes: string[] }
+interface TextEdit { start: { line: number; character: number }; end: { line: number; character: number }; newText: string }
+/** Edits to the project the image needs (gunicorn in [project].dependencies, a health endpoint); absolute paths. */
+interface ProjectEdit { title: string; path: string; edits: TextEdit[] }
+interface ScaffoldResponse {
+  dockerfile: string; dockerignore: string; notes: string[];
+  projectEdits?: ProjectEdit[];
+  healthEndpoint?: { path: string; framework: string; edit?: { path: string; edits: TextEdit[] } };
+}
 
 /** Test hook: what the last run did (written files, choice, notes). */
-export interface ScaffoldOutcome { status: 'written' | 'replaced' | 'saved-as' | 'cancelled' | 'unchanged' | 'failed'; files: string[]; notes: string[]; message?: string }
+export interface ScaffoldOutcome {
+  status: 'written' | 'replaced' | 'saved-as' | 'cancelled' | 'unchanged' | 'failed'; files: string[]; notes: string[]; message?: string;
+  /** Titles of the project edits offered after writing (applied only when the user picks Apply). */
+  offered?: string[];
+}
 
 export function registerScaffold(context: vscode.ExtensionContext, client: () => LanguageClient | undefined, output: vscode.LogOutputChannel): void {
   const proposals = new Map<string, string>();
@@ -46,7 +57,14 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
     const result = await exec<ScaffoldResponse>('docksmith.scaffold', { pyproject: pyproject.toString(), vcpu, app });
     const outcome = await write(pyproject, info.name, result);
     outcome.notes = result.notes;
-    if (outcome.status !== 'cancelled' && outcome.status !== 'unchanged') void showNotes(pyproject, result.notes);
+    if (outcome.status !== 'cancelled' && outcome.status !== 'unchanged' && outcome.status !== 'failed') {
+      const offered = projectEditsOf(result);
+      outcome.offered = offered.map((e) => e.title);
+      // the offer first (it decides whether the image starts); every note goes to the output channel,
+      // and those the offered edits answer get no toast of their own
+      if (offered.length) void offerProjectEdits(pyproject, offered);
+      void showNotes(pyproject, result.notes, (n) => offered.some((e) => e.answers(n)));
+    }
     return outcome;
   }
 
@@ -101,23 +119,53 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
     return { status, files, notes: [] };
   }
 
-  async function showNotes(pyproject: vscode.Uri, notes: string[]): Promise<void> {
+  async function showNotes(pyproject: vscode.Uri, notes: string[], answered: (note: string) => boolean = () => false): Promise<void> {
     if (!notes.length) return;
     output.info(`Create Dockerfile from ${pyproject.fsPath}:`);
     notes.forEach((n) => output.info(`  - ${n}`));
     const lock = notes.find((n) => n.startsWith('No uv.lock'));
     if (lock) {
       void vscode.window.showWarningMessage(`Docksmith: ${lock}`, 'Run uv lock').then((pick) => {
-        if (pick !== 'Run uv lock') return;
-        const term = vscode.window.createTerminal({ name: 'uv lock', cwd: vscode.Uri.joinPath(pyproject, '..') });
-        term.show();
-        term.sendText('uv lock');
+        if (pick === 'Run uv lock') runUvLock(pyproject);
       });
     }
-    const others = notes.filter((n) => n !== lock);
+    const others = notes.filter((n) => n !== lock && !answered(n));
     if (others.length) {
       const pick = await vscode.window.showInformationMessage(`Docksmith: ${others[0]}${others.length > 1 ? ` (+${others.length - 1} more)` : ''}`, 'Show all notes');
       if (pick) output.show(true);
+    }
+  }
+
+  /**
+   * Asks before changing the project: one message lists the edits, Apply makes them one undoable
+   * workspace edit and saves those files. A file with unsaved changes is left alone (the edits were
+   * computed from the saved text), and so is a file whose text no longer matches the edit's range.
+   */
+  async function offerProjectEdits(pyproject: vscode.Uri, offered: OfferedEdit[]): Promise<void> {
+    const what = offered.map((e) => e.title).join('; ');
+    const pick = await vscode.window.showWarningMessage(`Docksmith: apply the project changes the image needs to start and pass its health check? ${what}.`, 'Apply', 'Not now');
+    if (pick !== 'Apply') { output.info(`Create Dockerfile: project edits not applied (${what}).`); return; }
+    const edit = new vscode.WorkspaceEdit();
+    const docs: vscode.TextDocument[] = [];
+    const skipped: string[] = [];
+    for (const e of offered) {
+      const uri = vscode.Uri.file(e.path);
+      let doc: vscode.TextDocument;
+      try { doc = await vscode.workspace.openTextDocument(uri); } catch { skipped.push(`${e.title} (${e.path} cannot be opened)`); continue; }
+      if (doc.isDirty) { skipped.push(`${e.title} (${vscode.workspace.asRelativePath(uri)} has unsaved changes)`); continue; }
+      const lastLine = doc.lineCount - 1;
+      if (e.edits.some((t) => t.start.line > lastLine || t.end.line > lastLine + 1)) { skipped.push(`${e.title} (${vscode.workspace.asRelativePath(uri)} changed since)`); continue; }
+      for (const t of e.edits) edit.replace(uri, new vscode.Range(t.start.line, t.start.character, t.end.line, t.end.character), t.newText);
+      docs.push(doc);
+    }
+    if (skipped.length) void vscode.window.showWarningMessage(`Docksmith: not applied: ${skipped.join('; ')}. Run Create Dockerfile again once the file is saved.`);
+    if (!docs.length) return;
+    if (!await vscode.workspace.applyEdit(edit)) { void vscode.window.showErrorMessage('Docksmith: the project edits could not be applied.'); return; }
+    for (const doc of docs) await doc.save();
+    output.info(`Create Dockerfile: applied ${offered.filter((e) => docs.some((d) => d.uri.fsPath === vscode.Uri.file(e.path).fsPath)).map((e) => e.title).join('; ')}.`);
+    if (docs.some((d) => d.uri.fsPath === pyproject.fsPath) && await readText(vscode.Uri.joinPath(pyproject, '..', 'uv.lock')) !== undefined) {
+      const lock = await vscode.window.showInformationMessage('Docksmith: pyproject.toml changed, so uv.lock is out of date: `uv sync --locked` in the image fails until `uv lock` runs.', 'Run uv lock');
+      if (lock === 'Run uv lock') runUvLock(pyproject);
     }
   }
 
@@ -131,6 +179,25 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
       return { status: 'failed', files: [], notes: [], message };
     }
   }));
+}
+
+interface OfferedEdit extends ProjectEdit { answers: (note: string) => boolean }
+
+/** The project edits a result offers: dependencies first, then the health endpoint. */
+function projectEditsOf(result: ScaffoldResponse): OfferedEdit[] {
+  const out: OfferedEdit[] = (result.projectEdits ?? []).map((e) => ({ ...e, answers: (n: string) => /gunicorn|uvicorn-worker/.test(n) && /will not start|not installed|missing/i.test(n) }));
+  const health = result.healthEndpoint;
+  if (health?.edit?.edits.length) {
+    const file = vscode.workspace.asRelativePath(vscode.Uri.file(health.edit.path));
+    out.push({ title: `Add a ${health.path} endpoint to ${file}`, path: health.edit.path, edits: health.edit.edits, answers: (n: string) => n.includes(health.edit!.path) });
+  }
+  return out;
+}
+
+function runUvLock(pyproject: vscode.Uri): void {
+  const term = vscode.window.createTerminal({ name: 'uv lock', cwd: vscode.Uri.joinPath(pyproject, '..') });
+  term.show();
+  term.sendText('uv lock');
 }
 
 function normalize(text: string): string {

@@ -4,7 +4,11 @@
 //      configured 2 vCPU preselected, writes Dockerfile + .dockerignore next to pyproject.toml, opens
 //      the Dockerfile, and the Problems panel stays empty;
 //   2) with a different Dockerfile already there, the command opens a diff against the proposal and
-//      asks Replace / Save as Dockerfile.docksmith / Cancel; Cancel writes nothing and closes the diff.
+//      asks Replace / Save as Dockerfile.docksmith / Cancel; Cancel writes nothing and closes the diff;
+//   3) a second project in the workspace whose [project].dependencies lack gunicorn (a copy of the
+//      scaffold-no-gunicorn fixture): after writing, the command offers the project edit; before Apply
+//      the Problems panel shows installed-server, Apply adds gunicorn and uvicorn-worker to
+//      pyproject.toml (every other line kept), the row leaves the panel, and `uv lock` is offered.
 //
 // Usage: node test/editor/ui-scaffold.js [extensionDevelopmentPath]
 // Env: SHOTS_DIR (default .editor-test/shots), KEEP_TMP=1, TEST_TIMEOUT_MS
@@ -18,7 +22,9 @@ const { uiSession } = require('./ui-session');
 
 const devPath = path.resolve(process.argv[2] || h.REPO);
 const EXAMPLE = path.join(h.REPO, 'examples', 'fastapi-service');
-const CHECKS = ['palette command writes Dockerfile + .dockerignore, Problems panel empty', 'existing Dockerfile: diff, Cancel writes nothing'];
+const CHECKS = ['palette command writes Dockerfile + .dockerignore, Problems panel empty', 'existing Dockerfile: diff, Cancel writes nothing',
+  'project without gunicorn: Apply adds it to pyproject.toml and installed-server clears'];
+const NO_GUNICORN = path.join(h.REPO, 'test', 'fixtures', 'projects', 'scaffold-no-gunicorn');
 const ui = uiSession({ label: 'ui-scaffold', checks: CHECKS, shotPrefix: 'scaffold-', runDirPrefix: 'docksmith-scaffold-' });
 const { lap, shot, check, norm } = ui;
 const COMMAND = 'docksmith.createDockerfile';
@@ -134,6 +140,56 @@ async function body() {
     if (fs.existsSync(ignore)) throw new Error('Cancel wrote a .dockerignore');
     if (fs.existsSync(path.join(ws, 'Dockerfile.docksmith'))) throw new Error('Cancel wrote Dockerfile.docksmith');
     lap('  Cancel: Dockerfile unchanged, nothing written, diff closed');
+  });
+
+  await check(CHECKS[2], async () => {
+    const proj = path.join(ws, 'inventory');
+    fs.cpSync(NO_GUNICORN, proj, { recursive: true, filter: (src) => path.basename(src) !== 'expect.json' });
+    const pyproject = path.join(proj, 'pyproject.toml');
+    const before = fs.readFileSync(pyproject, 'utf8');
+    if (/gunicorn/.test(before.split('[dependency-groups]')[0])) throw new Error('the fixture already lists gunicorn');
+    await ui.runCommand(TITLE);
+    // two pyproject.toml files now: the command asks which project first
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'which project' }).first().waitFor({ timeout: h.READY_MS });
+    await page.keyboard.type('inventory/pyproject');
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'inventory' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'vCPU' }).first().waitFor({ timeout: h.READY_MS });
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: '2 vCPU' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    const written = path.join(proj, 'Dockerfile');
+    await waitFor(() => fs.existsSync(written), 'inventory/Dockerfile on disk');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'project changes the image needs' }).first();
+    await toast.waitFor({ timeout: 30000 });
+    const buttons = (await toast.locator('.monaco-button').allInnerTexts()).map((b) => norm(b).trim());
+    lap(`  wrote inventory/Dockerfile; offer: ${norm(await toast.innerText()).replace(/\s+/g, ' ').slice(0, 160)} [${buttons.join(' | ')}]`);
+    if (!buttons.includes('Apply')) throw new Error(`no Apply button (${buttons})`);
+    if (fs.readFileSync(pyproject, 'utf8') !== before) throw new Error('pyproject.toml changed before Apply');
+    // control: the written Dockerfile is open and linted, and without the edit installed-server reports it
+    await ui.showProblems();
+    // the Problems panel is a virtualized list and the first check's Dockerfile has a dozen rows
+    // above this one: the panel's own filter keeps only installed-server rows
+    const filter = page.getByPlaceholder(/^Filter \(e\.g\./).first();
+    await filter.fill('installed-server');
+    lap('  Problems panel filtered to installed-server');
+    await ui.problemRow('installed-server').waitFor({ timeout: 30000 });
+    lap('  before Apply: the Problems panel shows installed-server');
+    await shot('4-project-edit-offer');
+    await toast.locator('.monaco-button', { hasText: /^Apply$/ }).first().click();
+    await waitFor(() => /"gunicorn/.test(fs.readFileSync(pyproject, 'utf8').split('[dependency-groups]')[0]), 'gunicorn in [project].dependencies on disk');
+    const after = fs.readFileSync(pyproject, 'utf8');
+    const lost = before.split('\n').filter((l) => l.trim() && !after.split('\n').includes(l));
+    if (lost.length) throw new Error(`Apply changed or removed lines of pyproject.toml: ${lost.join(' / ')}`);
+    if (!/uvicorn-worker/.test(after.split('[dependency-groups]')[0])) throw new Error('uvicorn-worker not added to [project].dependencies');
+    lap(`  Apply: pyproject.toml gained ${after.split('\n').length - before.split('\n').length} line(s), no line lost`);
+    await ui.problemRow('installed-server').waitFor({ state: 'detached', timeout: 30000 });
+    lap('  after Apply: the installed-server row left the panel');
+    // at most three toasts show at once (the write, the notes and the offer may still be up): the
+    // notification center lists every notification
+    await ui.runCommand('Notifications: Show Notifications');
+    await page.locator('.notifications-center .notification-list-item', { hasText: 'uv.lock is out of date' }).first().waitFor({ timeout: 15000 });
+    lap('  notification center: uv.lock is out of date, Run uv lock offered');
+    await shot('5-project-edit-applied');
   });
 }
 
