@@ -90,6 +90,8 @@ describe('pythonForRequires', () => {
   const cases: [string, string | undefined][] = [
     ['>=3.11', '3.11'], ['>=3.12', '3.12'], ['>=3.9,<3.11', '3.9'], ['~=3.12', '3.12'], ['==3.13.*', '3.13'],
     ['>3.11', '3.11'], ['>=3.11.4,<4', '3.11'], ['<3.11', '3.9'], ['!=3.11.*,>=3.10', '3.10'], ['banana', undefined],
+    // one patch release pinned (seen in a large Django monorepo), or a window between two patches
+    ['==3.13.13', '3.13'], ['>3.12.4,<3.12.6', '3.12'], ['==3.12.7,!=3.12.7', undefined],
   ];
   for (const [spec, want] of cases) it(`${spec} → ${want}`, () => assert.equal(pythonForRequires(spec), want));
   it('says so when the range excludes every supported minor', () => {

@@ -401,6 +401,18 @@ describe('scaffold: images that start (server/core fixes)', () => {
     assert.match(ping.dockerfile, /localhost:8000\/ping'/);
   });
 
+  it('liveness under a health segment counts (/-/health/live/), readiness only when nothing else does, /_health too', () => {
+    const routes = '@app.get("/-/health/ready/")\ndef ready():\n    return {}\n\n\n@app.get("/-/health/live/")\ndef live():\n    return {}\n';
+    const deps = project(['fastapi', 'gunicorn', 'uvicorn-worker']);
+    const r = scaffold(req(deps, fastapiMain(routes)));
+    assert.match(r.dockerfile, /localhost:8000\/-\/health\/live\/'/);
+    assert.equal(r.healthEndpoint, undefined);
+    const readyOnly = scaffold(req(deps, fastapiMain('@app.get("/readyz")\ndef ready():\n    return {}\n\n\n@app.get("/orders/live")\ndef feed():\n    return []\n')));
+    assert.match(readyOnly.dockerfile, /localhost:8000\/readyz'/, 'a live segment outside a health path is not a probe');
+    const underscored = scaffold(req(deps, fastapiMain('@app.get("/_health")\ndef h():\n    return {}\n')));
+    assert.match(underscored.dockerfile, /localhost:8000\/_health'/);
+  });
+
   it('offers a FastAPI /health endpoint after the app object when no route is health-like, and only a note for Django', () => {
     const r = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn-worker']), fastapiMain('@app.get("/items")\ndef items():\n    return []\n')));
     assert.match(r.dockerfile, /localhost:8000\/health'/);

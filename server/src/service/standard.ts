@@ -171,7 +171,14 @@ export function pythonMinorsAllowed(spec: string): string[] | undefined {
   if (!clauses) return undefined;
   return SUPPORTED_PYTHON.filter((minor) => {
     const [maj, min] = minor.split('.').map(Number);
-    return [0, 1, 5, 10, 50, 99].some((patch) => clauses.every((c) => satisfies([maj, min, patch], c)));
+    // sample patches, plus each patch the clauses name for this minor and its neighbours
+    // (`==3.13.13`, `>3.12.4,<3.12.6` admit only those)
+    const patches = [0, 1, 5, 10, 50, 99];
+    for (const c of clauses) {
+      const p = c.version[2];
+      if (c.version[0] === maj && c.version[1] === min && p !== undefined && p >= 0) patches.push(p, p + 1, Math.max(0, p - 1));
+    }
+    return patches.some((patch) => clauses.every((c) => satisfies([maj, min, patch], c)));
   });
 }
 

@@ -5,14 +5,27 @@
 import { AppCandidate, AppKind, PythonFacts, Route } from '../project/types';
 import { FileEdit } from '../types';
 
-/** The last path segment of a health-like route: /health, /healthz, /health/, /api/v1/health-check, /ping, /status, /livez. */
-const HEALTH_SEGMENT = /^(?:health[\w-]*|healthz|ping|status|livez)$/i;
-const HEALTH_NAMED = /^health/i;
+/**
+ * Health-like routes: the last segment is /health, /healthz, /health-check, /_health, /ping, /status,
+ * /livez, /readyz, or it is live/ready/liveness/readiness under a health-like segment
+ * (/-/health/live/, /health/ready).
+ */
+const HEALTH_SEGMENT = /^[_-]?(?:health[\w-]*|healthz|ping|status|livez|readyz|liveness|readiness)$/i;
+const PROBE_SUFFIX = /^(?:live|liveness|alive|ready|readiness)$/i;
+const HEALTH_NAMED = /^[_-]?health/i;
+/** Readiness probes check dependencies (a database outage would make ECS replace every task): ranked last. */
+const READINESS = /^(?:ready|readyz|readiness)$/i;
+
+function segments(path: string): string[] {
+  return path.replace(/\/+$/, '').split('/').filter(Boolean);
+}
 
 export function isHealthLike(path: string): boolean {
   if (!path.startsWith('/') || /[{<:*]/.test(path)) return false; // no path parameters
-  const segs = path.replace(/\/+$/, '').split('/').filter(Boolean);
-  return segs.length > 0 && HEALTH_SEGMENT.test(segs[segs.length - 1]);
+  const segs = segments(path);
+  if (!segs.length) return false;
+  const last = segs[segs.length - 1];
+  return HEALTH_SEGMENT.test(last) || (segs.length > 1 && PROBE_SUFFIX.test(last) && segs.slice(0, -1).some((s) => HEALTH_SEGMENT.test(s)));
 }
 
 /** Health-like GET routes served by `target` (or by an app Docksmith could not tie them to), best first: shortest, health-named first. */
@@ -20,8 +33,9 @@ export function healthRoutes(facts: PythonFacts, target: string): Route[] {
   const served = facts.routes.filter((r) => !r.conditional && isHealthLike(r.path)
     && (!r.methods || r.methods.some((m) => m.toUpperCase() === 'GET'))
     && (!r.apps || !r.apps.length || r.apps.includes(target)));
-  const last = (p: string) => p.replace(/\/+$/, '').split('/').pop() ?? '';
-  return served.sort((a, b) => (Number(!HEALTH_NAMED.test(last(a.path))) - Number(!HEALTH_NAMED.test(last(b.path))))
+  const readiness = (p: string) => Number(READINESS.test(segments(p).pop() ?? ''));
+  const named = (p: string) => Number(!segments(p).some((s) => HEALTH_NAMED.test(s)));
+  return served.sort((a, b) => readiness(a.path) - readiness(b.path) || named(a.path) - named(b.path)
     || a.path.length - b.path.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
