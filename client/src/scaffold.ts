@@ -20,6 +20,8 @@ interface ScaffoldResponse {
   dockerfile: string; dockerignore: string; notes: string[];
   projectEdits?: ProjectEdit[];
   healthEndpoint?: { path: string; framework: string; edit?: { path: string; edits: TextEdit[] } };
+  /** Set for a uv workspace member: the build context, relative to the member's folder (the workspace root). */
+  buildContext?: string;
 }
 
 /** Test hook: what the last run did (written files, choice, notes). */
@@ -107,8 +109,10 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
     }
     files.push(target.fsPath);
     // A new Dockerfile gets a .dockerignore when there is none; "Save as" keeps the user's Dockerfile
-    // (and its build context) in charge, so it writes only the proposal.
-    const ignore = vscode.Uri.joinPath(dir, '.dockerignore');
+    // (and its build context) in charge, so it writes only the proposal. A workspace member is built
+    // from the root: its ignore file (root-relative paths) is Dockerfile.dockerignore beside the
+    // Dockerfile, which BuildKit reads instead of the context's .dockerignore.
+    const ignore = vscode.Uri.joinPath(dir, result.buildContext !== undefined ? 'Dockerfile.dockerignore' : '.dockerignore');
     if (status !== 'saved-as' && await readText(ignore) === undefined) {
       await vscode.workspace.fs.writeFile(ignore, Buffer.from(result.dockerignore, 'utf8'));
       files.push(ignore.fsPath);
@@ -144,7 +148,13 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
   async function offerProjectEdits(pyproject: vscode.Uri, offered: OfferedEdit[]): Promise<void> {
     const what = offered.map((e) => e.title).join('; ');
     const pick = await vscode.window.showWarningMessage(`Docksmith: apply the project changes the image needs to start and pass its health check? ${what}.`, 'Apply', 'Not now');
-    if (pick !== 'Apply') { output.info(`Create Dockerfile: project edits not applied (${what}).`); return; }
+    if (pick !== 'Apply') {
+      output.info(`Create Dockerfile: project edits not applied (${what}).`);
+      if (offered.some((e) => e.starts)) {
+        void vscode.window.showWarningMessage(`Docksmith: the Dockerfile is written, but the container will not start until you ${offered.filter((e) => e.starts).map((e) => e.title.replace(/^Add /, 'add ')).join(' and ')} (Create Dockerfile offers the edit again).`);
+      }
+      return;
+    }
     const edit = new vscode.WorkspaceEdit();
     const docs: vscode.TextDocument[] = [];
     const skipped: string[] = [];
@@ -181,15 +191,19 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
   }));
 }
 
-interface OfferedEdit extends ProjectEdit { answers: (note: string) => boolean }
+/** `starts`: without this edit the container exits at start (a missing server), not just unhealthy or mislinted. */
+interface OfferedEdit extends ProjectEdit { answers: (note: string) => boolean; starts: boolean }
 
 /** The project edits a result offers: dependencies first, then the health endpoint. */
 function projectEditsOf(result: ScaffoldResponse): OfferedEdit[] {
-  const out: OfferedEdit[] = (result.projectEdits ?? []).map((e) => ({ ...e, answers: (n: string) => /gunicorn|uvicorn-worker/.test(n) && /will not start|not installed|missing/i.test(n) }));
+  const out: OfferedEdit[] = (result.projectEdits ?? []).map((e) => {
+    const starts = /^Add .*\[project\]\.dependencies/.test(e.title);
+    return { ...e, starts, answers: (n: string) => starts && /gunicorn|uvicorn-worker/.test(n) && /will not start/i.test(n) };
+  });
   const health = result.healthEndpoint;
   if (health?.edit?.edits.length) {
     const file = vscode.workspace.asRelativePath(vscode.Uri.file(health.edit.path));
-    out.push({ title: `Add a ${health.path} endpoint to ${file}`, path: health.edit.path, edits: health.edit.edits, answers: (n: string) => n.includes(health.edit!.path) });
+    out.push({ title: `Add a ${health.path} endpoint to ${file}`, path: health.edit.path, edits: health.edit.edits, starts: false, answers: (n: string) => n.includes(health.edit!.path) });
   }
   return out;
 }

@@ -355,7 +355,9 @@ async function scaffoldCommand(args: string[], out: Out): Promise<number> {
     fs.mkdirSync(path.dirname(target!), { recursive: true });
     writeAtomic(target!, result.dockerfile);
     out.stderr.push(`docksmith: wrote ${rel(target!)}\n`);
-    const ignore = path.join(path.dirname(target!), '.dockerignore');
+    // a workspace member is built from the root: its ignore file (root-relative paths) goes beside the
+    // Dockerfile as <Dockerfile>.dockerignore, which BuildKit reads instead of the root's .dockerignore
+    const ignore = result.buildContext !== undefined ? `${target!}.dockerignore` : path.join(path.dirname(target!), '.dockerignore');
     if (result.dockerignore && !fs.existsSync(ignore)) {
       writeAtomic(ignore, result.dockerignore);
       out.stderr.push(`docksmith: wrote ${rel(ignore)}\n`);

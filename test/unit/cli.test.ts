@@ -342,6 +342,19 @@ describe('docksmith scaffold', () => {
     assert.match(chosen.stdout, /billing\.public_api:app/);
   });
 
+  it('a uv workspace member: Dockerfile.dockerignore beside the Dockerfile (root-relative paths), the root as context; check is clean', () => {
+    const root = copy('scaffold-uv-workspace');
+    const member = path.join(root, 'services', 'payments');
+    const r = run(['scaffold'], member);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fs.existsSync(path.join(member, 'Dockerfile')));
+    assert.ok(fs.existsSync(path.join(member, 'Dockerfile.dockerignore')), r.stderr);
+    assert.ok(!fs.existsSync(path.join(member, '.dockerignore')), 'a .dockerignore in the member folder is not read when the root is the context');
+    assert.match(r.stderr, /docker build -f services\/payments\/Dockerfile/);
+    const checked = run(['check', '--format', 'json', 'services/payments/Dockerfile'], root);
+    assert.deepEqual(JSON.parse(checked.stdout).findings, [], checked.stdout);
+  });
+
   it('a project the scaffold cannot serve: a message, nothing written', () => {
     const dir = copy('malformed-toml');
     const r = run(['scaffold'], dir);

@@ -13,6 +13,7 @@ import { ScaffoldError, ScaffoldRequest, inspectProject, memoryFiles, scaffold }
 import { excludedBy, parseDockerignore } from '../../server/src/service/scaffold/dockerignore';
 import { findLayout } from '../../server/src/service/scaffold/layout';
 import { findApps } from '../../server/src/service/scaffold/apps';
+import { setDocksmithKeyEdit } from '../../server/src/service/project/edits';
 import { diskFiles, parentFolders, runScaffold } from '../../server/src/scaffold';
 import { ProjectLoader } from '../../server/src/project';
 import { lintText } from '../../server/src/service/linter';
@@ -54,16 +55,17 @@ function applyEdits(text: string, edits: { start: { line: number; character: num
 }
 
 /** A temp copy of the project with the result's edits applied (the state the image is built from once the user accepts them). */
-function withEdits(dir: string, edits: { path: string; edits: Parameters<typeof applyEdits>[1] }[]): string {
+/** A copy of the fixture `root` with the edits applied; returns the project folder `dir` inside the copy. */
+function withEdits(root: string, dir: string, edits: { path: string; edits: Parameters<typeof applyEdits>[1] }[]): string {
   const tmp = fs.mkdtempSync(path.join(require('os').tmpdir(), 'docksmith-scaffold-'));
-  fs.cpSync(dir, tmp, { recursive: true });
+  fs.cpSync(root, tmp, { recursive: true });
   for (const e of edits) {
     const rel = path.relative(dir, e.path);
     assert.ok(!rel.startsWith('..') && !path.isAbsolute(rel), `edit inside the project: ${e.path}`);
-    const file = path.join(tmp, rel);
+    const file = path.join(tmp, path.relative(root, dir), rel);
     fs.writeFileSync(file, applyEdits(fs.readFileSync(file, 'utf8'), e.edits));
   }
-  return tmp;
+  return path.join(tmp, path.relative(root, dir));
 }
 
 /** What the server does for a pyproject.toml: the project context a Dockerfile beside it would get. */
@@ -153,7 +155,7 @@ describe('scaffold: fixture projects → golden Dockerfiles with zero findings',
         assert.equal(r.healthEndpoint?.edit?.path, exp.healthEndpoint.file ? path.join(dir, exp.healthEndpoint.file) : undefined);
       }
       const edits = [...(r.projectEdits ?? []), ...(r.healthEndpoint?.edit ? [r.healthEndpoint.edit] : [])];
-      const judged = edits.length ? withEdits(dir, edits) : dir;
+      const judged = edits.length ? withEdits(path.join(PROJECTS, name), dir, edits) : dir;
       if (exp.addsDependencies) {
         const deps: string[] = require('@iarna/toml').parse(fs.readFileSync(path.join(judged, 'pyproject.toml'), 'utf8')).project.dependencies;
         for (const d of exp.addsDependencies) assert.ok(deps.includes(d), `${d} in ${deps}`);
@@ -161,7 +163,8 @@ describe('scaffold: fixture projects → golden Dockerfiles with zero findings',
       const ctxOf = edits.length ? serverRequest(judged).lintCtx : lintCtx;
       // ... and the edits are what makes it start: without them the linter says so
       const before = lintText(r.dockerfile, lintCtx()).diagnostics.map((d) => d.rule);
-      if (r.projectEdits?.length) assert.ok(before.includes('installed-server'), `without the edit: ${before}`);
+      if (r.projectEdits?.some((e) => e.title.startsWith('Add '))) assert.ok(before.includes('installed-server'), `without the edit: ${before}`);
+      if (r.projectEdits?.some((e) => e.title.includes('context ='))) assert.ok(before.includes('build-context'), `without the context: ${before}`);
       if (r.healthEndpoint?.edit) assert.ok(before.includes('health-path'), `without the endpoint: ${before}`);
       // Zero findings, in the context the editor would lint it in (and with the answered vCPU as configuration).
       const findings = lintText(r.dockerfile, ctxOf()).diagnostics;
@@ -401,6 +404,18 @@ describe('scaffold: images that start (server/core fixes)', () => {
     assert.match(ping.dockerfile, /localhost:8000\/ping'/);
   });
 
+  it('setDocksmithKeyEdit: under an existing [tool.docksmith], else a new table at the end; never a second value or table', () => {
+    const apply = (text: string) => { const e = setDocksmithKeyEdit('/p/pyproject.toml', text, 'context', '"../.."'); return e && applyEdits(text, e.edits); };
+    assert.equal(apply('[project]\nname = "a"\n\n[tool.docksmith]\nvcpu = 2\n'), '[project]\nname = "a"\n\n[tool.docksmith]\ncontext = "../.."\nvcpu = 2\n');
+    assert.equal(apply('[project]\nname = "a"\n'), '[project]\nname = "a"\n\n[tool.docksmith]\ncontext = "../.."\n');
+    assert.equal(apply('[project]\r\nname = "a"'), '[project]\r\nname = "a"\r\n\r\n[tool.docksmith]\r\ncontext = "../.."\r\n');
+    assert.equal(apply('[tool.docksmith]\ncontext = "."\n'), undefined);
+    assert.equal(apply('[tool]\ndocksmith = { vcpu = 2 }\n'), undefined);
+    for (const t of ['[project]\nname = "a"\n\n[tool.docksmith]\nvcpu = 2\n', '[project]\nname = "a"\n']) {
+      assert.equal(require('@iarna/toml').parse(apply(t)!).tool.docksmith.context, '../..');
+    }
+  });
+
   it('liveness under a health segment counts (/-/health/live/), readiness only when nothing else does, /_health too', () => {
     const routes = '@app.get("/-/health/ready/")\ndef ready():\n    return {}\n\n\n@app.get("/-/health/live/")\ndef live():\n    return {}\n';
     const deps = project(['fastapi', 'gunicorn', 'uvicorn-worker']);
@@ -409,6 +424,8 @@ describe('scaffold: images that start (server/core fixes)', () => {
     assert.equal(r.healthEndpoint, undefined);
     const readyOnly = scaffold(req(deps, fastapiMain('@app.get("/readyz")\ndef ready():\n    return {}\n\n\n@app.get("/orders/live")\ndef feed():\n    return []\n')));
     assert.match(readyOnly.dockerfile, /localhost:8000\/readyz'/, 'a live segment outside a health path is not a probe');
+    assert.ok(readyOnly.notes.some((n) => n.includes('readiness probe')), readyOnly.notes.join('\n'));
+    assert.ok(!r.notes.some((n) => n.includes('readiness probe')), r.notes.join('\n'));
     const underscored = scaffold(req(deps, fastapiMain('@app.get("/_health")\ndef h():\n    return {}\n')));
     assert.match(underscored.dockerfile, /localhost:8000\/_health'/);
   });

@@ -28,6 +28,28 @@ export function addDependenciesEdit(path: string, text: string, names: string[])
   return { path, edits: [{ start: at, end: at, newText: `${nl}dependencies = [${quoted.join(', ')}]` }] };
 }
 
+/**
+ * Sets `key = value` (value already TOML) under [tool.docksmith]: after its header, or in a new table
+ * at the end. Undefined when the key is already set or the table is written inline (`docksmith = {…}`).
+ */
+export function setDocksmithKeyEdit(path: string, text: string, key: string, value: string): FileEdit | undefined {
+  const lines = text.split(/\r\n|\r|\n/);
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  if (/^\s*docksmith\s*=/m.test(text) || /^\s*tool\.docksmith\s*=/m.test(text)) return undefined;
+  const header = lines.findIndex((l) => /^\s*\[\s*tool\s*\.\s*docksmith\s*\]\s*(#.*)?$/.test(l));
+  if (header >= 0) {
+    for (let k = header + 1; k < lines.length && !/^\s*\[/.test(lines[k]); k++) {
+      if (new RegExp(`^\\s*["']?${key}["']?\\s*=`).test(lines[k])) return undefined;
+    }
+    const at = { line: header, character: lines[header].length };
+    return { path, edits: [{ start: at, end: at, newText: `${nl}${key} = ${value}` }] };
+  }
+  const last = lines.length - 1;
+  const at = { line: last, character: lines[last].length };
+  const lead = lines[last] === '' ? (last > 0 && lines[last - 1].trim() !== '' ? nl : '') : nl + nl;
+  return { path, edits: [{ start: at, end: at, newText: `${lead}[tool.docksmith]${nl}${key} = ${value}${nl}` }] };
+}
+
 /** The title of that edit, as quick fixes and the scaffold show it. */
 export function addDependenciesTitle(names: string[]): string {
   return `Add ${names.join(' and ')} to [project].dependencies`;

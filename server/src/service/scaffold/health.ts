@@ -20,6 +20,11 @@ function segments(path: string): string[] {
   return path.replace(/\/+$/, '').split('/').filter(Boolean);
 }
 
+/** /readyz, /health/ready, /-/health/readiness/. */
+export function isReadinessPath(path: string): boolean {
+  return READINESS.test(segments(path).pop() ?? '');
+}
+
 export function isHealthLike(path: string): boolean {
   if (!path.startsWith('/') || /[{<:*]/.test(path)) return false; // no path parameters
   const segs = segments(path);
@@ -33,7 +38,7 @@ export function healthRoutes(facts: PythonFacts, target: string): Route[] {
   const served = facts.routes.filter((r) => !r.conditional && isHealthLike(r.path)
     && (!r.methods || r.methods.some((m) => m.toUpperCase() === 'GET'))
     && (!r.apps || !r.apps.length || r.apps.includes(target)));
-  const readiness = (p: string) => Number(READINESS.test(segments(p).pop() ?? ''));
+  const readiness = (p: string) => Number(isReadinessPath(p));
   const named = (p: string) => Number(!segments(p).some((s) => HEALTH_NAMED.test(s)));
   return served.sort((a, b) => readiness(a.path) - readiness(b.path) || named(a.path) - named(b.path)
     || a.path.length - b.path.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

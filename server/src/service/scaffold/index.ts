@@ -15,9 +15,9 @@ import { lockedRuntimeClosure, uvLockPackages } from '../project/lock';
 import { ParentFolder, Workspace, findWorkspace } from './workspace';
 import { pythonFacts } from '../project/python';
 import { PythonFacts } from '../project/types';
-import { addDependenciesEdit, addDependenciesTitle } from '../project/edits';
+import { addDependenciesEdit, addDependenciesTitle, setDocksmithKeyEdit } from '../project/edits';
 import { FileEdit } from '../types';
-import { HealthEndpoint, healthEndpointFor, healthRoutes } from './health';
+import { HealthEndpoint, healthEndpointFor, healthRoutes, isReadinessPath } from './health';
 import { excludedBy, parseDockerignore, renderDockerignore } from './dockerignore';
 import { ProjectFiles, exists, joinPath } from './files';
 import { CodeRoot, findLayout, metadataFiles, packagesIn } from './layout';
@@ -546,7 +546,9 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   let buildContext: string | undefined;
   if (ws) {
     buildContext = ws.member.split('/').map(() => '..').join('/');
-    notes.push(`${p.name} is a member of the uv workspace at ${ws.root.label}: the Dockerfile builds it from the workspace root with the root's ${ws.locked ? 'uv.lock' : 'lock (there is none yet: run `uv lock` there)'} and \`uv sync --package ${p.name}\`, so the build context is the root: \`docker build -f ${ws.member}/Dockerfile ${ws.root.label}\`. Docker reads the .dockerignore of the context root (or ${ws.member}/Dockerfile.dockerignore beside the Dockerfile, with BuildKit); the generated one's paths are relative to the root.${p.input.context === undefined ? ` Add \`context = "${buildContext}"\` under [tool.docksmith] so that Docksmith checks the COPY lines against the root.` : ''}`);
+    const ctxEdit = p.input.context === undefined ? setDocksmithKeyEdit(req.pyprojectLabel, req.pyprojectText, 'context', JSON.stringify(buildContext)) : undefined;
+    if (ctxEdit) (projectEdits ??= []).push({ title: `Set [tool.docksmith] context = "${buildContext}" (the workspace root is the build context)`, path: ctxEdit.path, edits: ctxEdit.edits });
+    notes.push(`${p.name} is a member of the uv workspace at ${ws.root.label}: the Dockerfile builds it from the workspace root with the root's ${ws.locked ? 'uv.lock' : 'lock (there is none yet: run `uv lock` there)'} and \`uv sync --package ${p.name}\`, so the build context is the root: \`docker build -f ${ws.member}/Dockerfile ${ws.root.label}\`. The ignore file is written as ${ws.member}/Dockerfile.dockerignore beside the Dockerfile (BuildKit reads it instead of the root's .dockerignore), with paths relative to the root.${p.input.context === undefined ? ` \`context = "${buildContext}"\` under [tool.docksmith] (an edit comes with this result) tells Docksmith to check the COPY lines against the root.` : ''}`);
   }
   // The health check probes a route that exists: configured, else found, else /health to be added.
   let healthEndpoint: HealthEndpoint | undefined;
@@ -555,7 +557,10 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     const found = healthRoutes(facts, app.target);
     if (found.length) {
       profile.healthPath = found[0].path;
-      if (found[0].path !== DEFAULTS.healthPath) notes.push(`The health check probes ${found[0].path} (${found[0].file}, line ${found[0].line + 1}).`);
+      if (found[0].path !== DEFAULTS.healthPath) {
+        notes.push(`The health check probes ${found[0].path} (${found[0].file}, line ${found[0].line + 1}).${isReadinessPath(found[0].path)
+          ? ' It looks like a readiness probe, the only health-like route found: if it checks the database or other services, an outage of theirs fails every task\'s health check and ECS replaces them all. A route that only answers (liveness) is safer; set health-path under [tool.docksmith] once there is one.' : ''}`);
+      }
     } else {
       const kind = app.kind === 'factory' || !app.kind ? (isDjango ? 'django' : isFlask ? 'flask' : asgi ? 'fastapi' : undefined) : app.kind;
       const cand = app.candidate;
