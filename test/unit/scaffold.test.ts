@@ -240,6 +240,12 @@ describe('scaffold: reading the project', () => {
   const fastapi = (extra = '') => `[project]\nname = "svc"\nversion = "1"\ndependencies = ["fastapi", "gunicorn", "uvicorn"]\n${extra}`;
   const main = { 'svc/__init__.py': '', 'svc/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n' };
 
+  it('a [project] without a name is an error (uv refuses it); next to [tool.poetry] it is the Poetry migration error', () => {
+    const stub = '[project]\nrequires-python = ">=3.10"\n\n[tool.poetry]\nname = "svc"\nversion = "1"\n\n[tool.poetry.dependencies]\ngunicorn = "*"\n';
+    assert.throws(() => scaffold(req(stub, main)), (e: unknown) => e instanceof ScaffoldError && e.code === 'no-project' && /Poetry/.test(e.message) && /migrate-to-uv/.test(e.message));
+    assert.throws(() => scaffold(req('[project]\nversion = "1"\ndependencies = ["fastapi"]\n', main)), (e: unknown) => e instanceof ScaffoldError && e.code === 'no-project' && /no name/.test(e.message));
+  });
+
   it('finds packages the way each build backend is configured', () => {
     const layout = (pyproject: string, tree: Record<string, string>) => findLayout(require('@iarna/toml').parse(pyproject), memoryFiles(tree), 'svc').roots.map((r) => `${r.path}@${r.importRoot}`);
     assert.deepEqual(layout('[tool.setuptools]\npackages = ["api", "api.v1"]\npackage-dir = { "" = "lib" }\n', { 'lib/api/__init__.py': '' }), ['lib/api@lib']);

@@ -146,6 +146,14 @@ function parse(req: ScaffoldRequest): Parsed {
     }
     throw new ScaffoldError(`${req.pyprojectLabel} has no [project] table (PEP 621): the standard builds with uv, which needs at least [project] name, version and dependencies.`, 'no-project');
   }
+  // uv refuses a [project] without a name; Poetry projects often carry a stub [project] with only
+  // requires-python next to [tool.poetry], which is where their metadata lives
+  if (typeof project.name !== 'string' || !project.name.trim()) {
+    if (obj(obj(data.tool)?.poetry)) {
+      throw new ScaffoldError(`${req.pyprojectLabel} describes a Poetry project ([tool.poetry]); its [project] table has no name, so uv cannot build it. Migrate with \`uvx migrate-to-uv\` (or move name, version and dependencies into [project]), run \`uv lock\`, then run this command again.`, 'no-project');
+    }
+    throw new ScaffoldError(`${req.pyprojectLabel}: [project] has no name, which uv (and PEP 621) require. Add name = "…" and run the command again.`, 'no-project');
+  }
   const info = readPyproject(req.pyprojectText, RULE_NAMES);
   const cfg = obj(obj(data.tool)?.docksmith);
   let configuredApp: string | undefined;
@@ -156,7 +164,7 @@ function parse(req: ScaffoldRequest): Parsed {
     configuredApp = cfg.app.trim();
   }
   // The name lands in a comment line of the Dockerfile: no line breaks or control characters.
-  const name = typeof project.name === 'string' && project.name.trim() ? project.name.trim().replace(/[\u0000-\u001f\u007f]+/g, ' ') : 'service';
+  const name = String(project.name).trim().replace(/[\u0000-\u001f\u007f]+/g, ' ');
   return { data, project, name, input: info.input, configProblems: info.problems.map((p) => p.message), configuredApp };
 }
 
