@@ -240,6 +240,13 @@ describe('scaffold: reading the project', () => {
   const fastapi = (extra = '') => `[project]\nname = "svc"\nversion = "1"\ndependencies = ["fastapi", "gunicorn", "uvicorn"]\n${extra}`;
   const main = { 'svc/__init__.py': '', 'svc/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n' };
 
+  it('hatch sources: the app under backend/ is served by its import name, and the source folder is copied', () => {
+    const py = '[project]\nname = "svc"\nversion = "1"\ndependencies = ["fastapi", "gunicorn", "uvicorn"]\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[tool.hatch.build.targets.wheel]\nsources = ["backend"]\n';
+    const r = scaffold(req(py, { 'backend/svc/__init__.py': '', 'backend/svc/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\ndef h():\n    return {}\n' }));
+    assert.match(r.dockerfile, /"svc\.main:app"/);
+    assert.match(r.dockerfile, /^COPY backend\/svc\/ \.\/backend\/svc\/$/m);
+  });
+
   it('a [project] without a name is an error (uv refuses it); next to [tool.poetry] it is the Poetry migration error', () => {
     const stub = '[project]\nrequires-python = ">=3.10"\n\n[tool.poetry]\nname = "svc"\nversion = "1"\n\n[tool.poetry.dependencies]\ngunicorn = "*"\n';
     assert.throws(() => scaffold(req(stub, main)), (e: unknown) => e instanceof ScaffoldError && e.code === 'no-project' && /Poetry/.test(e.message) && /migrate-to-uv/.test(e.message));
@@ -249,6 +256,9 @@ describe('scaffold: reading the project', () => {
   it('finds packages the way each build backend is configured', () => {
     const layout = (pyproject: string, tree: Record<string, string>) => findLayout(require('@iarna/toml').parse(pyproject), memoryFiles(tree), 'svc').roots.map((r) => `${r.path}@${r.importRoot}`);
     assert.deepEqual(layout('[tool.setuptools]\npackages = ["api", "api.v1"]\npackage-dir = { "" = "lib" }\n', { 'lib/api/__init__.py': '' }), ['lib/api@lib']);
+    // hatch sources strip a prefix (a layout seen in a large web UI project): backend/svc imports as svc
+    assert.deepEqual(layout('[tool.hatch.build.targets.wheel]\nsources = ["backend"]\n', { 'backend/svc/__init__.py': '', 'backend/requirements.txt': '' }), ['backend/svc@backend']);
+    assert.deepEqual(layout('[tool.hatch.build.targets.wheel.sources]\n"lib" = ""\n', { 'lib/core/__init__.py': '' }), ['lib/core@lib']);
     assert.deepEqual(layout('[tool.setuptools.packages.find]\nwhere = ["src"]\n', { 'src/a/__init__.py': '', 'src/b/__init__.py': '', 'src/a.egg-info/PKG-INFO': '' }), ['src/a@src', 'src/b@src']);
     assert.deepEqual(layout('[tool.poetry]\npackages = [{ include = "core", from = "src" }]\n', { 'src/core/__init__.py': '' }), ['src/core@src']);
     assert.deepEqual(layout('[build-system]\nbuild-backend = "uv_build"\n', { 'src/svc/__init__.py': '' }), ['src/svc@src']);

@@ -66,6 +66,17 @@ export function findLayout(data: Table, files: ProjectFiles, projectName: string
   const hatch = found(strings(hatchWheel?.packages), '[tool.hatch.build.targets.wheel] packages')
     ?? found(strings(hatchWheel?.['only-include']), '[tool.hatch.build.targets.wheel] only-include');
   if (hatch) return hatch;
+  // `sources = ["backend"]` strips that prefix: packages under backend/ import as top-level names
+  // (a table form rewrites prefixes: { "lib" = "" } is the same for the root it names)
+  const sourcesTable = obj(hatchWheel?.sources);
+  const sourceDirs = strings(hatchWheel?.sources).length ? strings(hatchWheel?.sources)
+    : sourcesTable ? Object.keys(sourcesTable).filter((k) => sourcesTable[k] === '') : [];
+  for (const dir of sourceDirs.map((d) => d.replace(/^\.\//, '').replace(/\/+$/, '')).filter(Boolean)) {
+    const named = found([joinPath(dir, mod)], '[tool.hatch.build.targets.wheel] sources');
+    if (named) return named;
+    const roots = packagesIn(files, dir, false);
+    if (roots.length) return { roots, from: '[tool.hatch.build.targets.wheel] sources' };
+  }
 
   // setuptools
   const st = obj(tool.setuptools);
