@@ -247,6 +247,18 @@ describe('scaffold: reading the project', () => {
     assert.match(r.dockerfile, /^COPY backend\/svc\/ \.\/backend\/svc\/$/m);
   });
 
+  it('uv_build: code where uv_build does not look (module name differs from the project name) gets a note naming module-name', () => {
+    const py = '[project]\nname = "orders-service"\nversion = "1"\ndependencies = ["fastapi", "gunicorn", "uvicorn"]\n\n[build-system]\nrequires = ["uv_build>=0.8"]\nbuild-backend = "uv_build"\n';
+    const tree = { 'api/__init__.py': '', 'api/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\ndef h():\n    return {}\n' };
+    const r = scaffold(req(py, tree));
+    assert.match(r.dockerfile, /"api\.main:app"/);
+    assert.ok(r.notes.some((n) => n.includes('src/orders_service/__init__.py') && n.includes('module-name') && n.includes('module-root = ""')), r.notes.join('\n'));
+    const named = scaffold(req(py + '\n[tool.uv.build-backend]\nmodule-name = "api"\nmodule-root = ""\n', tree));
+    assert.ok(!named.notes.some((n) => n.includes('uv_build looks')), named.notes.join('\n'));
+    const unpackaged = scaffold(req(py + '\n[tool.uv]\npackage = false\n', tree));
+    assert.ok(!unpackaged.notes.some((n) => n.includes('uv_build looks')), unpackaged.notes.join('\n'));
+  });
+
   it('a [project] without a name is an error (uv refuses it); next to [tool.poetry] it is the Poetry migration error', () => {
     const stub = '[project]\nrequires-python = ">=3.10"\n\n[tool.poetry]\nname = "svc"\nversion = "1"\n\n[tool.poetry.dependencies]\ngunicorn = "*"\n';
     assert.throws(() => scaffold(req(stub, main)), (e: unknown) => e instanceof ScaffoldError && e.code === 'no-project' && /Poetry/.test(e.message) && /migrate-to-uv/.test(e.message));

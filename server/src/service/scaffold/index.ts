@@ -388,6 +388,8 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   }
   const facts = pythonFacts(req.files);
   const extras = chooseExtras(req, p);
+  // (only when uv builds the project: `[tool.uv] package = false` leaves the build backend unused)
+  if (layout.warning && obj(obj(p.data.tool)?.uv)?.package !== false) notes.push(layout.warning);
   const app = chooseApp(req, p, facts, layout.roots, notes);
 
   // Dependencies: the runtime set is what `uv sync --no-dev` (with the requested extras) installs.

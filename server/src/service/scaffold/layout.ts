@@ -18,6 +18,8 @@ export interface Layout {
   roots: CodeRoot[];
   /** How the roots were found, for notes ("[tool.hatch.build.targets.wheel] packages"). */
   from: string;
+  /** A build backend setting that does not match the code found (the build would fail). */
+  warning?: string;
 }
 
 type Table = Record<string, unknown>;
@@ -110,8 +112,16 @@ export function findLayout(data: Table, files: ProjectFiles, projectName: string
     const bb = obj(obj(tool.uv)?.['build-backend']);
     const moduleRoot = typeof bb?.['module-root'] === 'string' ? String(bb['module-root']) : 'src';
     const names = typeof bb?.['module-name'] === 'string' ? [String(bb['module-name'])] : strings(bb?.['module-name']);
-    const l = found((names.length ? names : [mod]).map((n) => joinPath(moduleRoot, n.replace(/\./g, '/'))), '[tool.uv.build-backend]');
+    const expected = (names.length ? names : [mod]).map((n) => joinPath(moduleRoot, n.replace(/\./g, '/')));
+    const l = found(expected, '[tool.uv.build-backend]');
     if (l) return l;
+    // uv_build finds nothing else: `uv sync` fails building the project ("Expected a Python module at …")
+    const other = findLayout({ ...data, 'build-system': {} }, files, projectName);
+    if (other.roots.length) {
+      const at = other.roots.map((r) => r.path).join(', ');
+      other.warning = `uv_build looks for the module at ${expected.map((e) => `${e}/__init__.py`).join(' or ')} (${names.length ? '[tool.uv.build-backend] module-name' : 'from the project name'}${typeof bb?.['module-root'] === 'string' ? ' and module-root' : ''}), but the code is at ${at}: \`uv sync\` fails building the project. Set module-name${other.roots[0].importRoot !== moduleRoot ? ` and module-root = "${other.roots[0].importRoot}"` : ''} under [tool.uv.build-backend].`;
+    }
+    return other;
   }
 
   // flit
