@@ -2,7 +2,7 @@
 // parse and dockerfile-utils validate().
 //
 //   npm run bench                       (= npm run build && node --expose-gc scripts/bench.mjs)
-//   node --expose-gc scripts/bench.mjs [--quick] [--json results.json]
+//   node --expose-gc scripts/bench.mjs [--quick] [--json results.json] [--fleet (only the fleet part)]
 //
 // Everything runs in one Node process; every (operation, size) pair gets a forced GC, a probe
 // call, a warm-up phase and a measured phase timed per call with process.hrtime.bigint() (the
@@ -16,7 +16,7 @@
 // It prints numbers and whether the targets hold; it exits 0 when a target is missed and non-zero
 // only when something throws (for example a generated file does not lint to an array).
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -335,8 +335,74 @@ function projectBench(lintText) {
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Fleet: `docksmith check` (dist/cli.js, a fresh process each run, from start to exit) over 100
+// project folders with 10 Dockerfiles each, over 10 of those folders (memory must stay flat as the
+// fleet grows: peak RSS at 100 vs 1,000 files), and on one file cold.
+
+function fleetBench() {
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'docksmith-bench-fleet-'));
+  const preload = path.join(tmp, 'rss.cjs');
+  // at exit: peak RSS, and the heap still reachable after a full GC (what the run retains)
+  fs.writeFileSync(preload, "process.on('exit', () => { global.gc && global.gc(); process.stderr.write('\\nbench-maxrss ' + process.resourceUsage().maxRSS + ' ' + process.memoryUsage().heapUsed + '\\n'); });\n");
+  const sizes = [40, 60, 80, 120, 200];
+  try {
+    const fleet = path.join(tmp, 'fleet');
+    for (let d = 0; d < 100; d++) {
+      const dir = path.join(fleet, `svc-${d}`);
+      fs.mkdirSync(path.join(dir, `svc_${d}`), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'pyproject.toml'), `[project]\nname = "svc-${d}"\nversion = "1.0.0"\nrequires-python = ">=3.11"\ndependencies = ["fastapi>=0.115", "gunicorn>=23", "uvicorn-worker>=0.3"]\n\n[tool.docksmith]\nvcpu = ${1 << (d % 3)}\n`);
+      fs.writeFileSync(path.join(dir, `svc_${d}`, '__init__.py'), '');
+      fs.writeFileSync(path.join(dir, `svc_${d}`, 'main.py'), 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\ndef health():\n    return {"status": "ok"}\n');
+      for (let f = 0; f < 10; f++) fs.writeFileSync(path.join(dir, f === 0 ? 'Dockerfile' : `Dockerfile.${f}`), generate(sizes[(d + f) % sizes.length]));
+    }
+    const lines = fs.readdirSync(fleet).reduce((n, d) => n + fs.readdirSync(path.join(fleet, d)).filter((f) => f.startsWith('Dockerfile'))
+      .reduce((m, f) => m + fs.readFileSync(path.join(fleet, d, f), 'utf8').split('\n').length - 1, 0), 0);
+    const run = (args, cwd) => {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, ['--expose-gc', '--require', preload, cli, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+      const ms = performance.now() - t0;
+      if (r.status !== 0 && r.status !== 1) throw new Error(`docksmith ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 500)}`);
+      const m = /bench-maxrss (\d+) (\d+)/.exec(r.stderr);
+      return { ms, rss: Number(m?.[1] ?? NaN) / 1024, heap: Number(m?.[2] ?? NaN) / 1048576, stdout: r.stdout };
+    };
+    const all = [];
+    let findings = 0; let files = 0;
+    for (let k = 0; k < (QUICK ? 1 : 3); k++) {
+      const r = run(['check', '--format', 'json'], fleet);
+      const j = JSON.parse(r.stdout);
+      findings = j.findings.length; files = new Set(j.findings.map((f) => f.file ?? f.path)).size;
+      all.push(r);
+    }
+    const ten = [];
+    const subset = ['check', '--format', 'json', ...Array.from({ length: 10 }, (_, d) => `svc-${d}`)];
+    for (let k = 0; k < (QUICK ? 1 : 3); k++) ten.push(run(subset, fleet));
+    const one = [];
+    for (let k = 0; k < (QUICK ? 3 : 7); k++) one.push(run(['check', 'svc-0/Dockerfile'], fleet));
+    const med = (xs, key) => median(xs.map((x) => x[key]));
+    return { dockerfiles: 1000, folders: 100, lines, findings, filesWithFindings: files, fleetMs: med(all, 'ms'), fleetRss: med(all, 'rss'),
+      tenMs: med(ten, 'ms'), tenRss: med(ten, 'rss'), oneMs: med(one, 'ms'), oneRss: med(one, 'rss'),
+      fleetHeap: med(all, 'heap'), tenHeap: med(ten, 'heap'), oneHeap: med(one, 'heap'), tenFindings: JSON.parse(ten[0].stdout).findings.length };
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function printFleet(f) {
+  const out = [''];
+  out.push(`Fleet: \`docksmith check --format json\` (dist/cli.js, fresh process, start to exit) over ${f.folders} project folders, ${f.dockerfiles.toLocaleString('en-US')} Dockerfiles, ${f.lines.toLocaleString('en-US')} lines (${f.findings.toLocaleString('en-US')} findings):`);
+  out.push('');
+  out.push(`- ${f.dockerfiles.toLocaleString('en-US')} Dockerfiles: ${fmt(f.fleetMs * 1000)} median: under 3 s **${f.fleetMs < 3000 ? 'HOLDS' : 'MISSED'}**`);
+  out.push(`- one Dockerfile, cold: ${fmt(f.oneMs * 1000)} median: under 200 ms **${f.oneMs < 200 ? 'HOLDS' : 'MISSED'}**`);
+  out.push(`- peak RSS: ${f.oneRss.toFixed(0)} MB for 1 file, ${f.tenRss.toFixed(0)} MB for 100 files (${fmt(f.tenMs * 1000)}), ${f.fleetRss.toFixed(0)} MB for 1,000 (${(f.fleetRss / f.tenRss).toFixed(2)}x for 10x the files)`);
+  out.push(`- heap still reachable at exit, after a full GC: ${f.oneHeap.toFixed(1)} MB for 1 file, ${f.tenHeap.toFixed(1)} MB for 100, ${f.fleetHeap.toFixed(1)} MB for 1,000: ${(f.fleetHeap / f.tenHeap).toFixed(2)}x for 10x the files (flat: under 1.5x **${f.fleetHeap / f.tenHeap < 1.5 ? 'HOLDS' : 'MISSED'}**; the peak RSS above also counts garbage V8 has not collected yet)`);
+  console.log(out.join('\n'));
+}
+
 async function main() {
   ensureCompiled();
+  if (process.argv.includes('--fleet')) { printFleet(fleetBench()); return; }
   const { DockerfileParser } = require('dockerfile-ast');
   const utils = require('dockerfile-utils');
   const { lintText, ctx } = loadDocksmith();
@@ -393,12 +459,15 @@ async function main() {
   const server = await serverBench();
   console.error('bench: the project scan (2,000 .py files; a 50,000-file tree) ...');
   const project = projectBench(lintText);
+  console.error('bench: fleet (docksmith check over 1,000 Dockerfiles; one file cold) ...');
+  const fleet = fleetBench();
 
   const load1 = os.loadavg();
   printReport({ env, inputs, results, heapLint, heapParse, heapLint1, colds, load0, load1, warmSecs, totalSecs: (performance.now() - tBench) / 1000 });
   printServer(server);
   printProject(project);
-  if (JSON_OUT) fs.writeFileSync(JSON_OUT, JSON.stringify({ env, inputs, results, heapLint, heapParse, heapLint1, colds, server, project }, null, 1));
+  printFleet(fleet);
+  if (JSON_OUT) fs.writeFileSync(JSON_OUT, JSON.stringify({ env, inputs, results, heapLint, heapParse, heapLint1, colds, server, project, fleet }, null, 1));
   if (sink === 42) console.log('');
 }
 
