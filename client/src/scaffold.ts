@@ -143,11 +143,11 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
   /**
    * Asks before changing the project: one message lists the edits, Apply makes them one undoable
    * workspace edit and saves those files. A file with unsaved changes is left alone (the edits were
-   * computed from the saved text), and so is a file whose text no longer matches the edit's range.
+   * computed from the saved text), and so is one whose lines no longer reach the edit's range.
    */
   async function offerProjectEdits(pyproject: vscode.Uri, offered: OfferedEdit[]): Promise<void> {
     const what = offered.map((e) => e.title).join('; ');
-    const pick = await vscode.window.showWarningMessage(`Docksmith: apply the project changes the image needs to start and pass its health check? ${what}.`, 'Apply', 'Not now');
+    const pick = await vscode.window.showWarningMessage(`Docksmith: the image needs changes to the project: ${what}. Apply them?`, 'Apply', 'Not now');
     if (pick !== 'Apply') {
       output.info(`Create Dockerfile: project edits not applied (${what}).`);
       if (offered.some((e) => e.starts)) {
@@ -161,14 +161,14 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
     for (const e of offered) {
       const uri = vscode.Uri.file(e.path);
       let doc: vscode.TextDocument;
-      try { doc = await vscode.workspace.openTextDocument(uri); } catch { skipped.push(`${e.title} (${e.path} cannot be opened)`); continue; }
+      try { doc = await vscode.workspace.openTextDocument(uri); } catch { skipped.push(`${e.title} (${vscode.workspace.asRelativePath(uri)} cannot be opened)`); continue; }
       if (doc.isDirty) { skipped.push(`${e.title} (${vscode.workspace.asRelativePath(uri)} has unsaved changes)`); continue; }
       const lastLine = doc.lineCount - 1;
       if (e.edits.some((t) => t.start.line > lastLine || t.end.line > lastLine + 1)) { skipped.push(`${e.title} (${vscode.workspace.asRelativePath(uri)} changed since)`); continue; }
       for (const t of e.edits) edit.replace(uri, new vscode.Range(t.start.line, t.start.character, t.end.line, t.end.character), t.newText);
       docs.push(doc);
     }
-    if (skipped.length) void vscode.window.showWarningMessage(`Docksmith: not applied: ${skipped.join('; ')}. Run Create Dockerfile again once the file is saved.`);
+    if (skipped.length) void vscode.window.showWarningMessage(`Docksmith: not applied: ${skipped.join('; ')}. Save the file and run Create Dockerfile again.`);
     if (!docs.length) return;
     if (!await vscode.workspace.applyEdit(edit)) { void vscode.window.showErrorMessage('Docksmith: the project edits could not be applied.'); return; }
     for (const doc of docs) await doc.save();

@@ -159,7 +159,7 @@ async function body() {
     await page.keyboard.press('Enter');
     const written = path.join(proj, 'Dockerfile');
     await waitFor(() => fs.existsSync(written), 'inventory/Dockerfile on disk');
-    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'project changes the image needs' }).first();
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'the image needs changes to the project' }).first();
     await toast.waitFor({ timeout: 30000 });
     const buttons = (await toast.locator('.monaco-button').allInnerTexts()).map((b) => norm(b).trim());
     lap(`  wrote inventory/Dockerfile; offer: ${norm(await toast.innerText()).replace(/\s+/g, ' ').slice(0, 160)} [${buttons.join(' | ')}]`);
