@@ -132,8 +132,18 @@ async function request(args: ScaffoldArgs, env: ScaffoldEnv): Promise<ScaffoldRe
   };
 }
 
-function rethrow(err: unknown): never {
-  if (err instanceof ScaffoldError) throw fail(err.message, { code: err.code, ...(err.data ?? {}) });
+/**
+ * Messages name files relative to the project folder (pyproject.toml, app/main.py), not by absolute
+ * path: the Problems panel and notifications cut long paths off before the advice. Edit paths stay
+ * absolute (the client applies them).
+ */
+export function relabel(text: string, pyprojectFile: string): string {
+  const dir = path.dirname(pyprojectFile);
+  return text.split(pyprojectFile).join('pyproject.toml').split(dir + path.sep).join('');
+}
+
+function rethrow(err: unknown, pyprojectFile?: string): never {
+  if (err instanceof ScaffoldError) throw fail(pyprojectFile ? relabel(err.message, pyprojectFile) : err.message, { code: err.code, ...(err.data ?? {}) });
   throw err;
 }
 
@@ -141,15 +151,15 @@ export async function runScaffold(args: unknown[] | undefined, env: ScaffoldEnv)
   const req = await request(parseArgs(args), env);
   try {
     const r = scaffold(req);
-    const out: ScaffoldResponse = { dockerfile: r.dockerfile, dockerignore: r.dockerignore, notes: r.notes };
+    const out: ScaffoldResponse = { dockerfile: r.dockerfile, dockerignore: r.dockerignore, notes: r.notes.map((n) => relabel(n, req.pyprojectLabel)) };
     if (r.projectEdits) out.projectEdits = r.projectEdits;
     if (r.healthEndpoint) out.healthEndpoint = r.healthEndpoint;
     if (r.buildContext !== undefined) out.buildContext = r.buildContext;
     return out;
-  } catch (err) { rethrow(err); }
+  } catch (err) { rethrow(err, req.pyprojectLabel); }
 }
 
 export async function runProjectInfo(args: unknown[] | undefined, env: ScaffoldEnv): Promise<ProjectInfo> {
   const req = await request(parseArgs(args), env);
-  try { return inspectProject(req); } catch (err) { rethrow(err); }
+  try { return inspectProject(req); } catch (err) { rethrow(err, req.pyprojectLabel); }
 }

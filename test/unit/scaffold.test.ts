@@ -545,6 +545,18 @@ describe('scaffold: images that start (server/core fixes)', () => {
       assert.equal(r.projectEdits?.[0].title, 'Add gunicorn and uvicorn-worker to [project].dependencies');
       assert.equal(r.healthEndpoint, undefined);
       assert.equal(fs.readFileSync(path.join(dir, 'pyproject.toml'), 'utf8'), before);
+      // messages name files relative to the project (the edit paths above stay absolute)
+      assert.ok(r.notes.length > 0);
+      for (const n of r.notes) assert.ok(!n.includes(dir), n);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
+
+  it('the server command\'s errors name pyproject.toml relative to the project, not by absolute path', async () => {
+    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'docksmith-scaffold-err-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'pyproject.toml'), '[project]\nname = "x"\nversion = "1"\nrequires-python = "==3.7.1"\n');
+      await assert.rejects(runScaffold([{ pyproject: require('url').pathToFileURL(path.join(dir, 'pyproject.toml')).href, vcpu: 1 }], { settings: async () => ({}), taskDefinitionVcpu: () => undefined }),
+        (e: Error) => e.message.startsWith('pyproject.toml: requires-python') && !e.message.includes(dir));
     } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
 });
