@@ -245,6 +245,10 @@ describe('scaffold: reading the project', () => {
     const r = scaffold(req(py, { 'backend/svc/__init__.py': '', 'backend/svc/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\ndef h():\n    return {}\n' }));
     assert.match(r.dockerfile, /"svc\.main:app"/);
     assert.match(r.dockerfile, /^COPY backend\/svc\/ \.\/backend\/svc\/$/m);
+    // a custom build hook runs while uv builds the project: its file is copied with the manifests
+    const hooked = scaffold(req(py + '\n[tool.hatch.build.hooks.custom]\n', { 'hatch_build.py': 'from hatchling.builders.hooks.plugin.interface import BuildHookInterface\n', 'backend/svc/__init__.py': '', 'backend/svc/main.py': 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/health")\ndef h():\n    return {}\n' }));
+    assert.match(hooked.dockerfile, /^COPY .*\bhatch_build\.py\b.* \.\/$/m);
+    assert.match(hooked.dockerfile, /"svc\.main:app"/, 'the hook file is not an app candidate');
   });
 
   it('uv_build: code where uv_build does not look (module name differs from the project name) gets a note naming module-name', () => {

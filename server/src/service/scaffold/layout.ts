@@ -166,6 +166,12 @@ export function metadataFiles(data: Table, files: ProjectFiles): { found: string
   }
   const hatchVersion = obj(obj(tool?.hatch)?.version)?.path;
   if (typeof hatchVersion === 'string') wanted.push(hatchVersion);
+  // a hatch custom build hook runs while uv builds the project: its file (hatch_build.py by default)
+  const hatchBuild = obj(obj(tool?.hatch)?.build);
+  for (const hooks of [obj(hatchBuild?.hooks), obj(obj(obj(obj(hatchBuild?.targets)?.wheel)?.hooks))]) {
+    const custom = obj(hooks?.custom);
+    if (custom) wanted.push(typeof custom.path === 'string' ? custom.path : 'hatch_build.py');
+  }
   const found: string[] = [];
   const missing: string[] = [];
   for (const w of wanted) (exists(files, w) === 'file' ? found : missing).push(w.replace(/^\.\//, ''));
