@@ -255,7 +255,7 @@ function check(args: string[], out: Out): number {
         const pos = positionsOf(text);
         for (const d of result.applied) report.fixed.push({ file, rule: d.rule, title: d.fix!.title, line: pos(d.start).line + 1 });
         text = result.text;
-        diags = lintText(text, ctx).diagnostics;
+        diags = [...result.diagnostics];
       }
     }
     const pos = positionsOf(text);

@@ -52,6 +52,8 @@ export interface FixAllResult {
   applied: Diagnostic[];
   /** Fixes offered on the final text that fix-all left out because their result still had the finding. */
   rejected: Diagnostic[];
+  /** The findings on the final text (of the rules in `only`, when given): fix-all linted it already. */
+  diagnostics: readonly Diagnostic[];
 }
 
 /** How many times one fix-all may lint: a bound on the work, whatever the document. */
@@ -119,7 +121,7 @@ export function fixAllDetailed(text: string, ctx: LintContext, opts: FixAllOptio
     changedSinceExcluded = excluded.size > 0;
   }
   const rejected = diags.filter((d): d is Fixable => !!d.fix && excluded.has(fixKey(d as Fixable)));
-  return { text: current, applied, rejected };
+  return { text: current, applied, rejected, diagnostics: diags };
 }
 
 function fixKey(d: Fixable): string {
