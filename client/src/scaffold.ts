@@ -6,23 +6,16 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, ResponseError } from 'vscode-languageclient/node';
 import { isAppTarget } from '../../server/src/service/scaffold/apps';
+import type { ProjectInfo } from '../../server/src/service/scaffold';
+import type { ScaffoldResponse } from '../../server/src/scaffold';
+import type { AppCandidate } from '../../server/src/service/project/types';
 
 export const CREATE_COMMAND = 'docksmith.createDockerfile';
 const PROPOSAL_SCHEME = 'docksmith-proposal';
 const FARGATE_VCPU = [1, 2, 4, 8, 16];
 
-interface AppCandidate { target: string; kind: string; file: string; line: number }
-interface ProjectInfo { name: string; vcpu?: { value: number; source: string }; app?: string; candidates: AppCandidate[] }
-interface TextEdit { start: { line: number; character: number }; end: { line: number; character: number }; newText: string }
-/** Edits to the project the image needs (gunicorn in [project].dependencies, a health endpoint); absolute paths. */
-interface ProjectEdit { title: string; path: string; edits: TextEdit[] }
-interface ScaffoldResponse {
-  dockerfile: string; dockerignore: string; notes: string[];
-  projectEdits?: ProjectEdit[];
-  healthEndpoint?: { path: string; framework: string; edit?: { path: string; edits: TextEdit[] } };
-  /** Set for a uv workspace member: the build context, relative to the member's folder (the workspace root). */
-  buildContext?: string;
-}
+/** Edits to the project the image needs (gunicorn in [project].dependencies, a build context); absolute paths. */
+type ProjectEdit = NonNullable<ScaffoldResponse['projectEdits']>[number];
 
 /** Test hook: what the last run did (written files, choice, notes). */
 export interface ScaffoldOutcome {
