@@ -3,7 +3,7 @@
 
 import { DockerfileModel, Instr, Stage } from './model';
 import { instrAt } from './pragmas';
-import { DepInstall, PackageOp, UserAdd, depInstall, findProgram, innerCommands, packageOp, userAdd } from './commands';
+import { DepInstall, PackageOp, UserAdd, depInstall, findProgram, innerCommands, packageOp, requirementWordName, userAdd } from './commands';
 import { SimpleCommand } from './shell';
 import { DocWord, Invocation, Option, envValue, findInvocation, parseOptions, splitArgsValue } from './gunicorn';
 import { ASGI_FRAMEWORKS, WSGI_FRAMEWORKS } from './standard';
@@ -41,6 +41,7 @@ export class Analysis {
   private inv?: Invocation | null;
   private gs?: GunicornSettings | null;
   private eol?: string;
+  private app?: { asgi: boolean; evidence: 'declared' | 'dependencies' | 'dockerfile' | 'assumed' };
 
   constructor(readonly model: DockerfileModel, readonly standard: Standard, readonly facts: ProjectFacts) {}
 
@@ -62,7 +63,7 @@ export class Analysis {
           if (tools.size) {
             for (const i of f.installs) {
               if (i.kind === 'pip' && !i.toolOnly && !i.needsManifest && !i.needsSource
-                && i.args.some((w) => tools.has(w.value.toLowerCase().replace(/[[<>=~!;].*$/, '')))) i.toolOnly = true;
+                && i.args.some((w) => tools.has(requirementWordName(w.value)))) i.toolOnly = true;
             }
           }
         }
@@ -186,6 +187,10 @@ export class Analysis {
    * written for FastAPI services, so without evidence an ASGI app is assumed).
    */
   appKind(): { asgi: boolean; evidence: 'declared' | 'dependencies' | 'dockerfile' | 'assumed' } {
+    return this.app ??= this.findAppKind();
+  }
+
+  private findAppKind(): { asgi: boolean; evidence: 'declared' | 'dependencies' | 'dockerfile' | 'assumed' } {
     const declared = this.standard.framework?.value;
     if (declared) return { asgi: declared === 'asgi', evidence: 'declared' };
     const deps = this.facts.dependencies ?? [];
@@ -196,7 +201,7 @@ export class Analysis {
       for (const r of this.runs(s)) {
         for (const inst of this.run(r).installs) {
           for (const arg of inst.args) {
-            const name = arg.value.toLowerCase().replace(/[[<>=~!;].*$/, '');
+            const name = requirementWordName(arg.value);
             if (ASGI_FRAMEWORKS.includes(name)) return { asgi: true, evidence: 'dockerfile' };
             if (WSGI_FRAMEWORKS.includes(name)) wsgi = true;
           }

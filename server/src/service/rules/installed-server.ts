@@ -1,6 +1,6 @@
 import { defineRule } from './rule';
 import { Analysis } from '../analysis';
-import { DepInstall } from '../commands';
+import { DepInstall, requirementWordName } from '../commands';
 import { optionValue } from '../gunicorn';
 import { programSpan } from './server-edits';
 import { FileEdit } from '../types';
@@ -28,7 +28,7 @@ export default defineRule({
     const installs = a.model.stages.filter((s) => a.feedsImage(s)).flatMap((s) => a.runs(s).flatMap((r) => a.depInstalls(r)));
     if (!installs.length) return; // the image installs nothing Docksmith can see: the server may come from the base image
     const groups = installedGroups(installs);
-    const named = new Set(installs.flatMap((i) => i.args.map((w) => w.value.toLowerCase().replace(/[[<>=~!;].*$/, '').replace(/[-_.]+/g, '-'))));
+    const named = new Set(installs.flatMap((i) => i.args.map((w) => requirementWordName(w.value).replace(/[-_.]+/g, '-'))));
     const has = (pkg: string) => named.has(pkg)
       || py.dependencies.some((d) => d.name === pkg && groups(d.group))
       || !!py.lock?.packages.some((p) => p.name === pkg && p.groups.some(groups));
