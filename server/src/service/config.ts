@@ -5,7 +5,7 @@
 import * as TOML from '@iarna/toml';
 import { DEFAULTS, StandardInput } from './standard';
 import { RuleSetting } from './types';
-import { pushAll } from './text';
+import { pushAll, tomlKeyLine } from './text';
 import { parseTaskDefinition } from './project/taskdef';
 
 export interface ConfigProblem {
@@ -40,6 +40,7 @@ function keyLine(text: string, key: string): number {
   const lines = text.split(/\r?\n/);
   let inTable = false;
   let header = 0;
+  const keyRe = tomlKeyLine(key);
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i].trim();
     if (/^\[/.test(l)) {
@@ -47,7 +48,7 @@ function keyLine(text: string, key: string): number {
       if (/^\[\s*tool\s*\.\s*docksmith\s*\]/.test(l)) header = i;
       continue;
     }
-    if (inTable && new RegExp(`^["']?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*=`).test(l)) return i;
+    if (inTable && keyRe.test(l)) return i;
   }
   return header;
 }

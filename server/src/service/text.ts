@@ -197,6 +197,15 @@ export function applyEdits(text: string, edits: OffsetEdit[]): string {
   return out + text.slice(pos);
 }
 
+/** `s` as a literal inside a regular expression. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A TOML `key =` line (bare, or the key quoted), leading whitespace allowed. */
+export function tomlKeyLine(key: string, flags?: string): RegExp {
+  return new RegExp(`^\\s*["']?${escapeRegExp(key)}["']?\\s*=`, flags);
+}
 
 /** Append every item (a loop: `push(...items)` throws RangeError past ~100k items). */
 export function pushAll<T>(target: T[], items: Iterable<T>): T[] {

@@ -7,6 +7,7 @@ import { normalizeName, obj, strings } from '../config';
 import { joinPath } from '../scaffold/files';
 import { Dependency, Framework } from './types';
 import { Reader } from './source';
+import { escapeRegExp, tomlKeyLine } from '../text';
 
 type Table = Record<string, unknown>;
 
@@ -23,21 +24,19 @@ function tableLines(lines: string[]): Map<string, number> {
   return out;
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** Line of a quoted requirement (`"gunicorn>=22"`) from a table on, else of its name, else undefined. */
 function lineOfSpec(lines: string[], from: number, spec: string): number | undefined {
-  const quoted = new RegExp(`["']${escapeRe(spec)}["']`);
+  const quoted = new RegExp(`["']${escapeRegExp(spec)}["']`);
   for (let i = from; i < lines.length; i++) if (quoted.test(lines[i])) return i;
   const name = normalizeName(spec);
-  const loose = new RegExp(`["']\\s*${escapeRe(name).replace(/\\-/g, '[-_.]')}\\b`, 'i');
+  const loose = new RegExp(`["']\\s*${escapeRegExp(name).replace(/\\-/g, '[-_.]')}\\b`, 'i');
   for (let i = from; i < lines.length; i++) if (loose.test(lines[i])) return i;
   return undefined;
 }
 
 /** Line of `key =` in a table (Poetry, Pipfile), from the header on. */
 function lineOfKey(lines: string[], from: number, key: string): number | undefined {
-  const re = new RegExp(`^\\s*["']?${escapeRe(key)}["']?\\s*=`, 'i');
+  const re = tomlKeyLine(key, 'i');
   for (let i = from; i < lines.length; i++) {
     if (i > from && /^\s*\[/.test(lines[i])) break;
     if (re.test(lines[i])) return i;

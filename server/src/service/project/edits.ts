@@ -2,6 +2,7 @@
 // returns them as data: neither writes anything).
 
 import { FileEdit } from '../types';
+import { tomlKeyLine } from '../text';
 
 /**
  * `"gunicorn",` added to [project].dependencies of the pyproject.toml at `path` (the array created
@@ -38,9 +39,8 @@ export function setDocksmithKeyEdit(path: string, text: string, key: string, val
   if (/^\s*docksmith\s*=/m.test(text) || /^\s*tool\.docksmith\s*=/m.test(text)) return undefined;
   const header = lines.findIndex((l) => /^\s*\[\s*tool\s*\.\s*docksmith\s*\]\s*(#.*)?$/.test(l));
   if (header >= 0) {
-    for (let k = header + 1; k < lines.length && !/^\s*\[/.test(lines[k]); k++) {
-      if (new RegExp(`^\\s*["']?${key}["']?\\s*=`).test(lines[k])) return undefined;
-    }
+    const keyRe = tomlKeyLine(key);
+    for (let k = header + 1; k < lines.length && !/^\s*\[/.test(lines[k]); k++) if (keyRe.test(lines[k])) return undefined;
     const at = { line: header, character: lines[header].length };
     return { path, edits: [{ start: at, end: at, newText: `${nl}${key} = ${value}` }] };
   }

@@ -34,11 +34,10 @@ export default defineRule({
     const copies = a.model.instrs.filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && i.stage
       && !a.model.flag(i, 'from') && !a.model.isHeredocCopy(i));
     // literal sources of every COPY: a .dockerignore entry the fix adds must not exclude one of them
+    const sources = copies.map((instr) => sourcesOf(a, instr));
     const literals: string[] = [];
-    for (const instr of copies) {
-      for (const w of sourcesOf(a, instr)) if (!/[*?[]/.test(w.value)) literals.push(clean(w.value));
-    }
-    for (const instr of copies) checkCopy(a, ctx, instr, literals, report);
+    for (const ws of sources) for (const w of ws) if (!/[*?[]/.test(w.value)) literals.push(clean(w.value));
+    copies.forEach((instr, k) => checkCopy(a, ctx, instr, sources[k], literals, report));
   },
 });
 
@@ -53,11 +52,10 @@ function clean(v: string): string {
   return v.replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/+$/, '').replace(/^\.$/, '');
 }
 
-function checkCopy(a: Analysis, ctx: BuildContext, instr: Instr, literals: string[], report: (f: Omit<Finding, 'rule'>) => void): void {
+function checkCopy(a: Analysis, ctx: BuildContext, instr: Instr, sources: ReturnType<typeof sourcesOf>, literals: string[], report: (f: Omit<Finding, 'rule'>) => void): void {
   const ignore = ctx.dockerignore;
   const lines: readonly DockerignoreLine[] = ignore?.lines ?? [];
   const where = `the build context (${ctx.label})`;
-  const sources = sourcesOf(a, instr);
   const globMisses: typeof sources = [];
   let globHits = 0;
   for (const w of sources) {
