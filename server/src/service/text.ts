@@ -76,7 +76,8 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
-export function positionAt(starts: number[], offset: number): { line: number; character: number } {
+/** 0-based line of `offset`, given the line starts (binary search). */
+export function lineAt(starts: readonly number[], offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
@@ -84,7 +85,12 @@ export function positionAt(starts: number[], offset: number): { line: number; ch
     if (starts[mid] <= offset) lo = mid;
     else hi = mid - 1;
   }
-  return { line: lo, character: offset - starts[lo] };
+  return lo;
+}
+
+export function positionAt(starts: number[], offset: number): { line: number; character: number } {
+  const line = lineAt(starts, offset);
+  return { line, character: offset - starts[line] };
 }
 
 export function offsetAt(starts: number[], textLength: number, pos: { line: number; character: number }): number {

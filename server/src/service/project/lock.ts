@@ -130,11 +130,6 @@ export function lockedRuntimeClosure(lock: string, project: string): string[] {
   return uvLockPackages(lock, project).filter((p) => p.groups.includes('main')).map((p) => p.name);
 }
 
-/** Normalised names of every package a uv.lock pins (the project itself included). */
-export function lockedPackages(lock: string): string[] {
-  return parseUvLock(lock).map((p) => p.name);
-}
-
 /**
  * Packages of a pdm.lock or poetry.lock: `groups = [...]` as recorded (pdm's `default` and
  * poetry's `main` are `main`, others `group:<name>`), poetry 1's `category`, else `main`.

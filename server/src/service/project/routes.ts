@@ -7,8 +7,8 @@
 
 import { Framework, OpaquePrefix, Route } from './types';
 import { Binding, ClassDef, FuncDef, ModuleInfo, PyIndex, conditionOf, lookup, paramsOf, resolveDotted } from './modules';
-import { Arg, Call, Stmt, argOf, assignIndex, dottedName, lineAt, matchClose, parseCall, short, splitTop, stringLiteral } from './source';
-import { pushAll } from '../text';
+import { Arg, Call, Stmt, argOf, assignIndex, dottedName, matchClose, parseCall, short, splitTop, stringLiteral } from './source';
+import { lineAt, pushAll } from '../text';
 
 type PathVal = { ok: true; v: string } | { ok: false; why: string };
 const EMPTY: PathVal = { ok: true, v: '' };
@@ -936,7 +936,7 @@ export class RouteScanner {
         const op = call.callee.split('.').pop();
         const a = call.args[op === 'insert' ? 1 : 0];
         if (!a) continue;
-        if (op === 'append' || op === 'insert') items.push({ text: a.text, offset: st.start + a.offset, cond: cnd, loc: { file: mod.file, line: lineAt(mod.src.lineStarts, st.start + a.offset) } });
+        if (op === 'append' || op === 'insert') items.push({ text: a.text, offset: st.start + a.offset, cond: cnd, loc: this.loc(mod, st.start + a.offset) });
         else this.patterns(cx, a.text, st.start + a.offset, cnd, items, 0);
       }
     }

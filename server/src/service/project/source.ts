@@ -3,6 +3,8 @@
 // the few expression shapes the facts need (calls, literals, names). Linear in the file size.
 
 import { ProjectFiles } from '../scaffold/files';
+import { lineAt, lineStarts as lineStartsOf } from '../text';
+import { withoutBom } from './positions';
 
 /** Files larger than this are not read (generated code, vendored bundles). */
 export const MAX_SOURCE_BYTES = 512 * 1024;
@@ -46,7 +48,7 @@ export class Reader {
         this.notes.push(`${this.show(file)} was not read: ${why}.`);
         this.skipped.push(file);
         text = undefined;
-      } else if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      } else text = withoutBom(text);
     }
     this.cache.set(file, text);
     return text;
@@ -132,16 +134,6 @@ export function skipString(t: string, k: number): number {
   return n;
 }
 
-export function lineAt(lineStarts: number[], offset: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid; else hi = mid - 1;
-  }
-  return lo;
-}
-
 export interface ScanOptions {
   /**
    * Whether to keep the statements of a function body (`header` is the `def` statement, `body` the
@@ -158,8 +150,7 @@ export function scanPython(input: string, opts: ScanOptions = {}): Source {
   /** Statements as (start, end, indent) triples: no object per statement until it is kept. */
   const raw: number[] = [];
   const comments: number[] = [];
-  const lineStarts = [0];
-  for (let p = text.indexOf('\n'); p >= 0; p = text.indexOf('\n', p + 1)) lineStarts.push(p + 1);
+  const lineStarts = lineStartsOf(text);
 
   let i = 0;
   while (i < n) {
