@@ -359,11 +359,9 @@ export class DockerfileModel {
   /** COPY/ADD words (sources and destination) with document offsets. */
   copyWords(instr: Instr): { value: string; start: number; end: number }[] {
     return this.memo('copy-words', instr, () => {
-      const src = this.logical(instr);
-      const body = src.slice(this.flags(instr).rest);
-      const json = body.text.trimStart().startsWith('[') ? parseJsonArray(body) : undefined;
-      const words = json ? json.items : parseShell(body).commands.flatMap((c) => c.words);
-      return words.map((w) => ({ value: w.value, start: body.at(w.start), end: endOffset(body, w.end) }));
+      // copyArgs' offsets are relative to this same slice of the logical text
+      const body = this.logical(instr).slice(this.flags(instr).rest);
+      return this.copyArgs(instr).map((w) => ({ value: w.value, start: body.at(w.start), end: endOffset(body, w.end) }));
     });
   }
 
