@@ -31,6 +31,7 @@ export default defineRule({
       (state, stage) => {
         const judged = a.feedsImage(stage); // a dev or test stage beside the runtime does not ship
         for (const i of stage.instrs) {
+          if (i.keyword !== 'ENV' && i.keyword !== 'COPY' && i.keyword !== 'ADD' && i.keyword !== 'RUN') continue;
           const raw = a.model.text.slice(i.argsStart, i.end);
           if (i.keyword === 'ENV') {
             if (VENV_ENV.test(raw)) state.venv = true;
@@ -46,7 +47,7 @@ export default defineRule({
               if (sources.some((w) => /(^|\/)uv\.lock$/.test(w.value))) state.lockNamed = true;
             }
           } else if (i.keyword === 'RUN') {
-            if (judged) checkRun(a, i, state, report);
+            if (judged) checkRun(a, i, raw, state, report);
             if (UV_INSTALL.test(raw)) state.uv = true;
             if (VENV_RUN.test(raw)) state.venv = true;
           }
@@ -62,8 +63,7 @@ const VENV_RUN = /\b(uv venv|-m venv|virtualenv)\b/;
 const LOCKED_ENV = /\bUV_(LOCKED|FROZEN)\s*=\s*["']?(1|true)/i;
 const UV_INSTALL = /\b(pip3? install [^&;|]*\buv\b|astral\.sh\/uv)/;
 
-function checkRun(a: Analysis, r: Instr, state: StageState, report: RuleContext['report']): void {
-  const raw = a.model.text.slice(r.argsStart, r.end);
+function checkRun(a: Analysis, r: Instr, raw: string, state: StageState, report: RuleContext['report']): void {
   const uvCopy = `\`COPY --from=ghcr.io/astral-sh/uv:${a.standard.uvVersion} /uv /uvx /bin/\``;
   // pip installs of one RUN with the same message are one finding (`pip install a && pip install -r b`),
   // with one fix that rewrites them all, or none if one of them cannot be rewritten
