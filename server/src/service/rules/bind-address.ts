@@ -1,7 +1,7 @@
 import { defineRule } from './rule';
 import { hasDynamic } from './gunicorn-timeouts';
 import { Option, envValue, optionValue } from '../gunicorn';
-import { addOptionsEdit, optionSpan, programSpan, setOptionEdit, onConfig } from './server-edits';
+import { addOptionsEdit, optionSpan, programSpan, setOptionEdit, onConfig, confStrings } from './server-edits';
 
 export const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[?::1\]?)$/i;
 
@@ -37,7 +37,7 @@ export default defineRule({
       const conf = !binds.length ? a.gunicornSetting('bind') : undefined;
       if (conf?.conf && conf.file) {
         const c = conf.conf;
-        const values = c.kind === 'literal' ? (Array.isArray(c.value) ? c.value : [String(c.value)]) : [];
+        const values = confStrings(c);
         if (values.length && values.every((v) => LOOPBACK.test(splitBind(v).host ?? ''))) {
           report(onConfig(a, inv, conf.file, c.valueSpan, { message: `bind = ${JSON.stringify(values.length === 1 ? values[0] : values)} is a loopback address, unreachable from outside the container. Bind "0.0.0.0:${port}".` }));
         }

@@ -2,7 +2,7 @@ import { defineRule } from './rule';
 import { Analysis } from '../analysis';
 import { DepInstall, requirementWordName } from '../commands';
 import { optionValue } from '../gunicorn';
-import { programSpan } from './server-edits';
+import { confString, programSpan } from './server-edits';
 import { FileEdit } from '../types';
 import { addDependenciesEdit, addDependenciesTitle } from '../project/edits';
 
@@ -35,7 +35,7 @@ export default defineRule({
     const wanted: { pkg: string; why: string }[] = [];
     if (!has('gunicorn')) wanted.push({ pkg: 'gunicorn', why: 'the command runs gunicorn' });
     const wc = a.gunicornSetting('worker-class');
-    const cls = wc.option ? optionValue(wc.option) : wc.conf?.kind === 'literal' && typeof wc.conf.value === 'string' ? wc.conf.value : undefined;
+    const cls = wc.option ? optionValue(wc.option) : confString(wc.conf);
     if (cls?.startsWith('uvicorn_worker.') && !has('uvicorn-worker')) wanted.push({ pkg: 'uvicorn-worker', why: `the worker class ${cls} comes from it` });
     else if (cls?.startsWith('uvicorn.workers.') && !has('uvicorn')) wanted.push({ pkg: 'uvicorn', why: `the worker class ${cls} comes from it` });
     if (!wanted.length) return;

@@ -53,3 +53,13 @@ export function onConfig(a: Analysis, inv: Invocation, file: NonNullable<Gunicor
 export function confNumber(s: GunicornSetting | undefined): number | undefined {
   return s?.kind === 'literal' && typeof s.value === 'number' ? s.value : undefined;
 }
+
+/** A literal string in gunicorn.conf.py, or undefined. */
+export function confString(s: GunicornSetting | undefined): string | undefined {
+  return s?.kind === 'literal' && typeof s.value === 'string' ? s.value : undefined;
+}
+
+/** A literal value as a list of strings (`bind = ["a", "b"]` or `bind = "a"`); [] when not literal. */
+export function confStrings(s: GunicornSetting | undefined): string[] {
+  return s?.kind === 'literal' ? (Array.isArray(s.value) ? s.value : [String(s.value)]) : [];
+}

@@ -1,6 +1,6 @@
 import { RuleContext, defineRule } from './rule';
 import { Option, optionValue } from '../gunicorn';
-import { onConfig, optionSpan, setOptionEdit } from './server-edits';
+import { confStrings, onConfig, optionSpan, setOptionEdit } from './server-edits';
 import { LOOPBACK, splitBind } from './bind-address';
 
 export default defineRule({
@@ -27,7 +27,7 @@ export default defineRule({
       const conf = !binds.length && inv.kind === 'gunicorn' ? a.gunicornSetting('bind') : undefined;
       if (conf?.conf?.kind === 'literal' && conf.file) {
         // `bind = "0.0.0.0:5000"` in gunicorn.conf.py: judged on the config's line
-        const values = Array.isArray(conf.conf.value) ? conf.conf.value : [String(conf.conf.value)];
+        const values = confStrings(conf.conf);
         const port = values.length === 1 ? splitBind(values[0]).port : undefined;
         if (port && /^\d+$/.test(port) && Number(port) !== want && !LOOPBACK.test(splitBind(values[0]).host ?? '')) {
           report(onConfig(a, inv, conf.file, conf.conf.valueSpan, { message: `bind = "${values[0]}" listens on port ${port}; the standard port is ${want}, which the HEALTHCHECK, the load balancer's target group and the task definition's containerPort expect.` }));

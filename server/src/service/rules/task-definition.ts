@@ -7,6 +7,7 @@ import { effectiveUser } from './user';
 import { optionValue } from '../gunicorn';
 import { packageName } from '../commands';
 import { Finding, Range } from '../types';
+import { confNumber, confStrings } from './server-edits';
 
 /** Images of containers that run beside the service (log routers, agents, proxies), not the service itself. */
 const SIDECAR = /datadog|fluent|firelens|envoy|xray|otel|opentelemetry|cloudwatch-agent|appmesh|log-router|aws-for-fluent-bit|newrelic|splunk/i;
@@ -86,9 +87,9 @@ function checkStop(a: Analysis, c: ContainerDefinition, name: string, on: On): v
   let grace = 30;
   const o = a.gunicornOption('graceful-timeout');
   const cli = o ? Number(optionValue(o)) : NaN;
-  const conf = a.gunicorn()?.config?.config.settings.get('graceful_timeout');
+  const conf = confNumber(a.gunicorn()?.config?.config.settings.get('graceful_timeout')) ?? NaN;
   if (cli > 0) grace = cli;
-  else if (conf?.kind === 'literal' && typeof conf.value === 'number' && conf.value > 0) grace = conf.value;
+  else if (conf > 0) grace = conf;
   const need = grace + STOP_MARGIN;
   const anchor = a.invocation()?.instr;
   if (!c.stopTimeout) {
@@ -138,7 +139,7 @@ function checkPort(a: Analysis, c: ContainerDefinition, name: string, on: On): v
   const inv = a.invocation();
   if (!inv || !c.portMappings.length) return;
   const set = inv.kind === 'gunicorn' ? a.gunicornSetting('bind') : undefined;
-  const conf = set?.conf?.kind === 'literal' ? (Array.isArray(set.conf.value) ? set.conf.value[0] : String(set.conf.value)) : undefined;
+  const conf = confStrings(set?.conf)[0];
   const value = set?.option ? optionValue(set.option) : conf;
   const served = value ? /:(\d+)$/.exec(value)?.[1] : undefined;
   if (!served) return;

@@ -2,7 +2,7 @@ import { defineRule } from './rule';
 import { hasDynamic } from './gunicorn-timeouts';
 import { optionValue } from '../gunicorn';
 import { ASGI_WORKERS, WORKER_CLASS } from '../standard';
-import { addOptionsEdit, optionSpan, programSpan, setOptionEdit, onConfig } from './server-edits';
+import { addOptionsEdit, optionSpan, programSpan, setOptionEdit, onConfig, confString } from './server-edits';
 
 /** gunicorn's own WSGI workers (by short name or class path). */
 const WSGI_WORKERS = /^(sync|gthread|eventlet|gevent|tornado|gevent_wsgi|gevent_pywsgi|gunicorn\.workers\..*|egg:gunicorn#.*)$/;
@@ -32,7 +32,7 @@ export default defineRule({
     const set = a.gunicornSetting('worker-class');
     const occ = set.option;
     if (!occ && set.conf && set.file) {
-      const v = set.conf.kind === 'literal' && typeof set.conf.value === 'string' ? set.conf.value : undefined;
+      const v = confString(set.conf);
       if (v && !ASGI_WORKERS.has(v) && WSGI_WORKERS.test(v) && !assumed) {
         report(onConfig(a, inv, set.file, set.conf.valueSpan, { severity: 'error', message: `worker_class = "${v}" is a WSGI worker: it cannot serve an ASGI app (FastAPI/Starlette). Use "${WORKER_CLASS}".` }));
       }
