@@ -8,7 +8,7 @@ import { SimpleCommand } from './shell';
 import { DocWord, Invocation, Option, envValue, findInvocation, parseOptions, splitArgsValue } from './gunicorn';
 import { ASGI_FRAMEWORKS, WSGI_FRAMEWORKS } from './standard';
 import { OffsetEdit, ProjectFacts, Standard } from './types';
-import { GunicornSetting } from './project/types';
+import { GunicornConfig, GunicornSetting } from './project/types';
 
 export interface RunFacts {
   installs: DepInstall[];
@@ -31,6 +31,14 @@ export interface GunicornSettings {
   configOption?: Option;
   /** That file as read from the project (literal assignments), when Docksmith found it. */
   config?: NonNullable<ProjectFacts['gunicornConfigs']>[number];
+  /** A config file is in play and Docksmith cannot see all it sets (not found, or a value computed at run time). */
+  configHidden: boolean;
+}
+
+/** A config file with a setting Docksmith cannot read (a variable, a condition): what it leaves out may be set there. */
+export function hasDynamic(file: { config: GunicornConfig }): boolean {
+  for (const s of file.config.settings.values()) if (s.kind === 'dynamic') return true;
+  return file.config.problems.length > 0;
 }
 
 /** gunicorn's command-line names and the gunicorn.conf.py names of the settings the standard cares about. */
@@ -158,8 +166,9 @@ export class Analysis {
     const config = inv.options.get('config')?.at(-1) ?? envArgs.get('config')?.at(-1);
     const named = config ? (config.inline ?? config.value?.value) : undefined;
     const configFile = config ? (named ?? 'a config file') : this.facts.hasGunicornConfig ? 'gunicorn.conf.py' : undefined;
+    const file = configFile ? findConfig(this.facts.gunicornConfigs ?? [], named ?? 'gunicorn.conf.py') : undefined;
     this.gs = { cli: inv.options, envArgs, webConcurrency: envWord('WEB_CONCURRENCY'), configFile, configOption: config,
-      config: configFile ? findConfig(this.facts.gunicornConfigs ?? [], named ?? 'gunicorn.conf.py') : undefined };
+      config: file, configHidden: !!configFile && !(file && !hasDynamic(file)) };
     return this.gs;
   }
 

@@ -1,5 +1,4 @@
 import { defineRule } from './rule';
-import { hasDynamic } from './gunicorn-timeouts';
 import { Option, envValue, optionValue } from '../gunicorn';
 import { addOptionsEdit, optionSpan, programSpan, setOptionEdit, onConfig, confStrings } from './server-edits';
 
@@ -45,7 +44,7 @@ export default defineRule({
       }
       if (!binds.length) {
         // gunicorn binds 0.0.0.0:$PORT when PORT is set; a config file may set bind.
-        if (inv.kind === 'gunicorn' && (inv.env.has('PORT') || envValue(a.model, stage, 'PORT') || (g?.configFile && !(g.config && !hasDynamic(g.config))))) return;
+        if (inv.kind === 'gunicorn' && (inv.env.has('PORT') || envValue(a.model, stage, 'PORT') || g?.configHidden)) return;
         if (inv.kind === 'hypercorn' && inv.options.has('config')) return; // the config file may bind
         const edit = addOptionsEdit(inv, ['--bind', `0.0.0.0:${port}`]);
         report({ ...programSpan(inv), fix: edit && { title: `Bind to 0.0.0.0:${port}`, safe: true, edits: [edit] },

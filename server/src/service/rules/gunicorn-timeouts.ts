@@ -1,6 +1,5 @@
 import { defineRule } from './rule';
 import { CONFIG_NAME } from '../analysis';
-import { GunicornConfig } from '../project/types';
 import { optionValue } from '../gunicorn';
 import { addOptionsEdit, optionSpan, programSpan, setOptionEdit, confNumber, onConfig } from './server-edits';
 
@@ -39,7 +38,7 @@ export default defineRule({
         continue;
       }
       if (!occ) {
-        if (g.configFile && !(g.config && !hasDynamic(g.config))) continue;
+        if (g.configHidden) continue;
         const edit = addOptionsEdit(inv, [`--${name}`, String(want)]);
         report({ ...programSpan(inv), fix: edit && { title, safe: true, edits: [edit] },
           message: `gunicorn has no --${name}${g.config ? ` (and ${g.config.label} does not set ${CONFIG_NAME[name]})` : ''}: the standard ${why} is ${want} s. Add \`--${name} ${want}\`.` });
@@ -53,9 +52,3 @@ export default defineRule({
     }
   },
 });
-
-/** A config file with a setting Docksmith cannot read (a variable, a condition): what it leaves out may be set there. */
-export function hasDynamic(file: { config: GunicornConfig }): boolean {
-  for (const s of file.config.settings.values()) if (s.kind === 'dynamic') return true;
-  return file.config.problems.length > 0;
-}

@@ -1,6 +1,5 @@
 import { defineRule } from './rule';
 import { CONFIG_NAME } from '../analysis';
-import { hasDynamic } from './gunicorn-timeouts';
 import { effectiveCommands, readCommandInstr } from '../gunicorn';
 import { findProgram, isShellProgram } from '../commands';
 import { isPythonImage, parseImageRef } from '../model';
@@ -27,7 +26,7 @@ export default defineRule({
       if (!g?.configFile) return;
       // Settings Docksmith can see: on the command line, or a literal in the config file it read.
       // What stays hidden: values computed at run time, or everything when the file was not found.
-      const readable = g.config && !hasDynamic(g.config);
+      const readable = !g.configHidden;
       const hidden = ['workers', 'worker-class', 'timeout', 'graceful-timeout', 'bind'].filter((n) => {
         const set = a.gunicornSetting(n);
         if (set.option) return false;

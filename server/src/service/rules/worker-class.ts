@@ -1,5 +1,4 @@
 import { defineRule } from './rule';
-import { hasDynamic } from './gunicorn-timeouts';
 import { optionValue } from '../gunicorn';
 import { ASGI_WORKERS, WORKER_CLASS } from '../standard';
 import { addOptionsEdit, optionSpan, programSpan, setOptionEdit, onConfig, confString } from './server-edits';
@@ -39,7 +38,7 @@ export default defineRule({
       return;
     }
     if (!occ) {
-      if (g.configFile && !(g.config && !hasDynamic(g.config))) return;
+      if (g.configHidden) return;
       const edit = addOptionsEdit(inv, ['--worker-class', WORKER_CLASS]);
       report({ ...programSpan(inv), fix: edit && { title, safe: !assumed, edits: [edit] }, severity: assumed ? 'warning' : undefined,
         message: assumed
