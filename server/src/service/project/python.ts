@@ -8,6 +8,7 @@ import * as TOML from '@iarna/toml';
 import { obj } from '../config';
 import { ProjectFiles, joinPath, pythonFiles } from '../scaffold/files';
 import { findLayout } from '../scaffold/layout';
+import { InstalledMember, ownWorkspace } from '../scaffold/workspace';
 import { AppCandidate, Dependency, PythonFacts } from './types';
 import { discoverApps, notAppSource } from './apps';
 import { frameworksOf, pipfileDependencies, pyprojectDependencies, requirementsDependencies, tomlError } from './deps';
@@ -69,6 +70,15 @@ export function pythonFacts(files: ProjectFiles, opts: PythonFactsOptions = {}):
     pushAll(deps, r.dependencies);
     scripts = r.scripts;
   });
+  // members of the project's own uv workspace that it installs: their dependencies are the image's too
+  let members: InstalledMember[] = [];
+  guard('the workspace members', () => {
+    members = (data && ownWorkspace(data, project)?.installed) || [];
+    for (const m of members) {
+      const file = show(joinPath(m.folder, 'pyproject.toml'));
+      pushAll(deps, pyprojectDependencies(m.data, m.text, file).dependencies.filter((d) => d.group === 'main'));
+    }
+  });
   guard('requirements files', () => { pushAll(deps, requirementsDependencies(reader, notes, show).map((d) => ({ ...d, file: show(d.file) }))); });
   guard('the Pipfile', () => {
     const text = reader.read('Pipfile');
@@ -107,6 +117,9 @@ export function pythonFacts(files: ProjectFiles, opts: PythonFactsOptions = {}):
     const layoutRoots: { path: string; importRoot: string }[] = [];
     const projectName = typeof obj(data?.project)?.name === 'string' ? String(obj(data!.project)!.name) : undefined;
     if (data && projectName) for (const r of findLayout(data, project, projectName).roots) layoutRoots.push(r);
+    for (const m of members) {
+      for (const r of findLayout(m.data, view(project, m.folder), m.name).roots) layoutRoots.push({ path: joinPath(m.folder, r.path), importRoot: joinPath(m.folder, r.importRoot) });
+    }
     const srcIsPackage = pyFiles.includes('src/__init__.py');
     const manageDirs = pyFiles.filter((f) => /(?:^|\/)manage\.py$/.test(f)).map((f) => f.slice(0, Math.max(0, f.lastIndexOf('/'))));
     idx = new PyIndex(reader, pyFiles, (f) => {

@@ -12,11 +12,12 @@ import { Sourced, Standard } from '../types';
 import { AppCandidate, AppKind } from '../project/types';
 import { findApps, isAppTarget } from '../project/apps';
 import { lockedRuntimeClosure, uvLockPackages } from '../project/lock';
-import { ParentFolder, Workspace, findWorkspace } from './workspace';
+import { ParentFolder, Workspace, findWorkspace, ownWorkspace } from './workspace';
 import { pythonFacts } from '../project/python';
 import { PythonFacts } from '../project/types';
 import { addDependenciesEdit, addDependenciesTitle, setDocksmithKeyEdit } from '../project/edits';
 import { FileEdit } from '../types';
+import { pushAll } from '../text';
 import { HealthEndpoint, healthEndpointFor, healthRoutes, isReadinessPath } from './health';
 import { excludedBy, parseDockerignore, renderDockerignore } from './dockerignore';
 import { ProjectFiles, exists, joinPath } from './files';
@@ -338,6 +339,19 @@ function memberNamed(ws: Workspace, name: string): string | undefined {
   return undefined;
 }
 
+/** What installing the workspace member in `folder` needs: its metadata files and code, with their import roots, paths relative to `files`. */
+function memberCode(files: ProjectFiles, folder: string, fallbackName: string): { copies: { path: string; isDir: boolean }[]; importRoots: string[] } {
+  const view = subFiles(files, folder);
+  const text = view.read('pyproject.toml');
+  let data: Table | undefined;
+  try { data = text ? TOML.parse(text) as Table : undefined; } catch { data = undefined; }
+  if (!data) return { copies: [], importRoots: [] };
+  const name = typeof obj(data.project)?.name === 'string' ? String(obj(data.project)!.name) : fallbackName;
+  const roots = findLayout(data, view, name).roots;
+  const copies = [...metadataFiles(data, view).found.map((f) => ({ path: f, isDir: false })), ...roots.map((r) => ({ path: r.path, isDir: r.isDir }))];
+  return { copies: copies.map((c) => ({ path: joinPath(folder, c.path), isDir: c.isDir })), importRoots: roots.map((r) => joinPath(folder, r.importRoot)) };
+}
+
 /** `files` seen from `dir`. */
 function subFiles(files: ProjectFiles, dir: string): ProjectFiles {
   return { list: (d) => files.list(joinPath(dir, d)), read: (f) => files.read(joinPath(dir, f)) };
@@ -392,8 +406,14 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   if (layout.warning && obj(obj(p.data.tool)?.uv)?.package !== false) notes.push(layout.warning);
   const app = chooseApp(req, p, facts, layout.roots, notes);
 
-  // Dependencies: the runtime set is what `uv sync --no-dev` (with the requested extras) installs.
-  const runtimeReqs = [...strings(p.project.dependencies), ...extras.flatMap((e) => strings(obj(p.project['optional-dependencies'])?.[e]))];
+  // Dependencies: the runtime set is what `uv sync --no-dev` (with the requested extras) installs,
+  // with the dependencies of the workspace members it installs.
+  const ws = findWorkspace(req.parents);
+  // the root of its own workspace, with members in folders below it
+  const own = ws ? undefined : ownWorkspace(p.data, req.files);
+  const memberManifests = new Set((own?.installed ?? []).map((m) => joinPath(m.folder, 'pyproject.toml')));
+  const runtimeReqs = [...strings(p.project.dependencies), ...extras.flatMap((e) => strings(obj(p.project['optional-dependencies'])?.[e])),
+    ...facts.dependencies.filter((d) => d.group === 'main' && memberManifests.has(d.file)).map((d) => d.spec)];
   const runtime = new Set(runtimeReqs.map(normalizeName));
   const all = new Set(runtime);
   for (const v of Object.values(obj(p.project['optional-dependencies']) ?? {})) strings(v).forEach((d) => all.add(normalizeName(d)));
@@ -401,7 +421,6 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   // A factory or a typed-in target says nothing about the framework: the dependencies do.
   const asgi = app.kind && app.kind !== 'factory' ? ASGI_KINDS.includes(app.kind) : ASGI_FRAMEWORKS.some((f) => runtime.has(f));
   // What the image will have: the direct runtime dependencies, and what the lock resolves for them (fastapi[standard] brings uvicorn).
-  const ws = findWorkspace(req.parents);
   const lock = ws ? ws.lockText : req.files.read('uv.lock') ?? '';
   const installedGroups = new Set(['main', ...extras.map((e) => `extra:${e}`)]);
   const resolved = new Set(runtime);
@@ -471,8 +490,20 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   }
   if (isDjango || isFlask) for (const d of ['templates', 'static', 'locale']) if (exists(req.files, d) === 'dir') addCopy({ path: d, isDir: true });
   const workspaceDeps: { dep: string; folder: string }[] = [];
+  // Members of the project's own workspace that it installs: their code goes in before the second sync.
+  const memberRoots: string[] = [];
+  for (const m of own?.installed ?? []) {
+    const code = memberCode(req.files, m.folder, m.name);
+    if (!code.copies.length) notes.push(`${m.name} is a workspace member in ${m.folder} that ${p.name} installs, but its code could not be found: copy it into the builder before the second \`uv sync\`.`);
+    for (const c of code.copies) addCopy(c);
+    pushAll(memberRoots, code.importRoots);
+  }
+  if (own?.members.length) {
+    const installed = own.installed.map((m) => `${m.name} (${m.folder})`);
+    notes.push(`${p.name} is the root of a uv workspace with ${own.members.length} member${own.members.length > 1 ? 's' : ''}: every member's pyproject.toml is copied before the first \`uv sync\` (uv checks uv.lock against all of them, and \`--no-install-workspace\` installs only the third-party packages there)${installed.length ? `, and the code of the member${installed.length > 1 ? 's' : ''} it installs, ${installed.join(', ')}, before the second` : ''}.`);
+  }
   // The module gunicorn imports is in the image, whoever chose it.
-  const importRoots = [...new Set(layout.roots.map((r) => r.importRoot).filter(Boolean))];
+  const importRoots = [...new Set([...layout.roots.map((r) => r.importRoot).filter(Boolean), ...memberRoots])];
   const targetFile = moduleFile(req.files, app.target.split(':')[0], importRoots.length ? importRoots : ['src']) ?? app.candidate?.file;
   if (!targetFile) {
     notes.push(`The module of ${app.target} (${app.target.split(':')[0]}) was not found in the project: unless an installed package provides it, gunicorn fails to import it and the container exits at start.`);
@@ -489,6 +520,8 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   for (const [dep, src] of Object.entries(obj(uvSourcesOf(p.data)) ?? {})) {
     const local = obj(src)?.path ?? obj(src)?.workspace;
     if (local === undefined) continue;
+    // the project's own workspace members are copied above
+    if (own && obj(src)?.workspace === true) continue;
     const rel = typeof obj(src)?.path === 'string' ? String(obj(src)!.path).replace(/\\/g, '/') : undefined;
     if (ws) {
       const inRoot = rel !== undefined && !rel.startsWith('/') ? normalizeRel(`${ws.member}/${rel}`) : undefined;
@@ -534,16 +567,9 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     copies.length = 0;
     copies.push(...prefixed);
     for (const d of workspaceDeps) {
-      const view = subFiles(ws.root.files, d.folder);
-      const text = view.read('pyproject.toml');
-      let data: Table | undefined;
-      try { data = text ? TOML.parse(text) as Table : undefined; } catch { data = undefined; }
-      const name = typeof obj(data?.project)?.name === 'string' ? String(obj(data!.project)!.name) : d.dep;
-      const roots = data ? findLayout(data, view, name).roots : [];
-      const meta = data ? metadataFiles(data, view).found : [];
-      const extra = [...meta.map((f) => ({ path: f, isDir: false })), ...roots.map((r) => ({ path: r.path, isDir: r.isDir }))];
+      const extra = memberCode(ws.root.files, d.folder, d.dep).copies;
       if (!extra.length) notes.push(`${d.dep} is a workspace dependency in ${d.folder}, but its code could not be found: copy it into the builder before the second \`uv sync\`.`);
-      for (const c of extra) { const path = joinPath(d.folder, c.path); if (!copies.some((x) => x.path === path)) copies.push({ path, isDir: c.isDir }); }
+      for (const c of extra) if (!copies.some((x) => x.path === c.path)) copies.push(c);
     }
     for (let k = 0; k < pythonPath.length; k++) pythonPath[k] = pythonPath[k].replace(/^\/app\//, `/app/${ws.member}/`);
   }
@@ -551,7 +577,8 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     name: p.name, python, uvVersion, locked: ws ? ws.locked : exists(req.files, 'uv.lock') === 'file', app: app.target, workerClass,
     workers: workersFor(vcpu), port: std.port.value, healthPath: std.healthPath.value, uid: std.uid.value,
     copies, pythonPath, buildPackages, runtimePackages: native.runtime, extras, collectstatic: collectstatic ? (ws ? `${ws.member}/manage.py` : 'manage.py') : undefined,
-    ...(ws ? { workspace: { package: p.name, manifests: ws.members.filter((m) => m !== '').map((m) => `${m}/pyproject.toml`) } } : {}),
+    ...(ws ? { workspace: { package: p.name, manifests: ws.members.filter((m) => m !== '').map((m) => `${m}/pyproject.toml`) } }
+      : own?.members.length ? { workspace: { manifests: own.members.map((m) => `${m}/pyproject.toml`) } } : {}),
   };
   let buildContext: string | undefined;
   if (ws) {

@@ -29,8 +29,11 @@ export interface ProjectProfile {
   extras?: string[];
   /** Django with STATIC_ROOT: the manage.py (context-relative) the builder runs `collectstatic --noinput` with. */
   collectstatic?: string;
-  /** A uv workspace member built from the root: its package name and every member's pyproject.toml (root-relative). */
-  workspace?: { package: string; manifests: string[] };
+  /**
+   * A uv workspace: every member's pyproject.toml (context-relative) and, for a member built from
+   * the workspace root, its package name (`--package`); without one, the root project is built.
+   */
+  workspace?: { package?: string; manifests: string[] };
 }
 
 const IMAGE_DIR = '/app';
@@ -59,7 +62,7 @@ function aptInstall(packages: string[], indent: string): string {
 
 export function renderDockerfile(p: ProjectProfile): string {
   const lockFiles = p.locked ? ['pyproject.toml', 'uv.lock'] : ['pyproject.toml'];
-  const locked = (p.locked ? ' --locked' : '') + (p.extras ?? []).map((e) => ` --extra ${e}`).join('') + (p.workspace ? ` --package ${p.workspace.package}` : '');
+  const locked = (p.locked ? ' --locked' : '') + (p.extras ?? []).map((e) => ` --extra ${e}`).join('') + (p.workspace?.package ? ` --package ${p.workspace.package}` : '');
   const noProject = p.workspace ? '--no-install-workspace' : '--no-install-project';
   const cacheMount = 'RUN --mount=type=cache,target=/root/.cache/uv';
   const rootFiles = p.copies.filter((c) => !c.isDir && !c.path.includes('/')).map((c) => c.path);

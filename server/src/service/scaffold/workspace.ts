@@ -3,7 +3,7 @@
 // --package <member>`, and the root as the build context.
 
 import * as TOML from '@iarna/toml';
-import { obj, strings } from '../config';
+import { normalizeName, obj, strings } from '../config';
 import { ProjectFiles, exists, joinPath } from './files';
 import { globSegment } from './layout';
 
@@ -71,4 +71,53 @@ export function findWorkspace(parents: ParentFolder[] | undefined): Workspace | 
     return { root: parent, member: parent.memberPath, members: all, locked: lockText !== undefined, lockText: lockText ?? '' };
   }
   return undefined;
+}
+
+/** A member of the project's own workspace that `uv sync` installs with the project. */
+export interface InstalledMember {
+  /** Its folder relative to the project. */
+  folder: string;
+  name: string;
+  data: Record<string, unknown>;
+  text: string;
+}
+
+/** At most this many member pyproject.toml files are read (a workspace of hundreds is not a service). */
+const MAX_MEMBERS = 200;
+
+/**
+ * The members of the workspace the project itself is the root of ([tool.uv.workspace] in its own
+ * pyproject.toml) that `uv sync` installs with it: those its runtime dependencies name as
+ * `{ workspace = true }` sources, and theirs, transitively. Members nothing depends on are not
+ * installed (`uv sync` without `--all-packages`), but `members` lists every one: uv needs their
+ * pyproject.toml to check the lock.
+ */
+export function ownWorkspace(data: Record<string, unknown>, files: ProjectFiles): { members: string[]; installed: InstalledMember[] } | undefined {
+  const ws = obj(obj(obj(data.tool)?.uv)?.workspace);
+  if (!ws) return undefined;
+  const members = expand(files, strings(ws.members), strings(ws.exclude)).filter((m) => m !== '').slice(0, MAX_MEMBERS);
+  const byName = new Map<string, InstalledMember>();
+  for (const folder of members) {
+    const text = files.read(joinPath(folder, 'pyproject.toml'));
+    if (text === undefined) continue;
+    let parsed: Record<string, unknown>;
+    try { parsed = TOML.parse(text) as Record<string, unknown>; } catch { continue; }
+    const name = obj(parsed.project)?.name;
+    if (typeof name === 'string') byName.set(normalizeName(name), { folder, name, data: parsed, text });
+  }
+  const rootSources = obj(obj(obj(data.tool)?.uv)?.sources) ?? {};
+  const workspaceSource = (sources: Record<string, unknown>, dep: string) => Object.entries(sources).some(([k, v]) => normalizeName(k) === dep && obj(v)?.workspace === true);
+  const installed: InstalledMember[] = [];
+  const seen = new Set<string>();
+  const visit = (deps: unknown, sources: Record<string, unknown>) => {
+    for (const d of strings(deps).map(normalizeName)) {
+      const m = byName.get(d);
+      if (!m || seen.has(d) || !(workspaceSource(sources, d) || workspaceSource(rootSources, d))) continue;
+      seen.add(d);
+      installed.push(m);
+      visit(obj(m.data.project)?.dependencies, obj(obj(obj(m.data.tool)?.uv)?.sources) ?? {});
+    }
+  };
+  visit(obj(data.project)?.dependencies, rootSources);
+  return { members, installed };
 }
