@@ -49,8 +49,11 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
     if (vcpu === undefined) return { status: 'cancelled', files: [], notes: [] };
     const app = info.app ?? await pickApp(info.candidates);
     if (app === null) return { status: 'cancelled', files: [], notes: [] };
-    const result = await exec<ScaffoldResponse>('docksmith.scaffold', { pyproject: pyproject.toString(), vcpu, app });
-    const outcome = await write(pyproject, info.name, result);
+    const answer = await exec<ScaffoldResponse>('docksmith.scaffold', { pyproject: pyproject.toString(), vcpu, app });
+    const placed = await pickPlacement(pyproject, info.name, answer);
+    if (!placed) return { status: 'cancelled', files: [], notes: [] };
+    const { result } = placed;
+    const outcome = await write(placed.dockerfile, info.name, result);
     outcome.notes = result.notes;
     if (outcome.status !== 'cancelled' && outcome.status !== 'unchanged' && outcome.status !== 'failed') {
       const offered = projectEditsOf(result);
@@ -63,9 +66,10 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
     return outcome;
   }
 
-  async function write(pyproject: vscode.Uri, name: string, result: ScaffoldResponse): Promise<ScaffoldOutcome> {
-    const dir = vscode.Uri.joinPath(pyproject, '..');
-    const dockerfile = vscode.Uri.joinPath(dir, 'Dockerfile');
+  async function write(dockerfile: vscode.Uri, name: string, result: ScaffoldResponse): Promise<ScaffoldOutcome> {
+    const dir = vscode.Uri.joinPath(dockerfile, '..');
+    const base = path.posix.basename(dockerfile.path);
+    const saveAs = `${base}.docksmith`;
     const files: string[] = [];
     const existing = await readText(dockerfile);
     let target = dockerfile;
@@ -80,17 +84,17 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
       await vscode.commands.executeCommand('vscode.diff', dockerfile, proposal, `Dockerfile ↔ Docksmith proposal (${name})`, { preview: true });
       const choice = await vscode.window.showWarningMessage(
         `Docksmith: ${vscode.workspace.asRelativePath(dockerfile)} already exists. The diff shows what the standard Dockerfile for ${name} would change.`,
-        'Replace', 'Save as Dockerfile.docksmith', 'Cancel');
+        'Replace', `Save as ${saveAs}`, 'Cancel');
       await closeProposal(proposal);
       proposals.delete(proposal.toString());
       if (choice === 'Replace') {
         status = 'replaced';
         if (!await replaceContent(dockerfile, result.dockerfile)) return { status: 'failed', files, notes: [], message: 'could not replace the Dockerfile' };
-      } else if (choice === 'Save as Dockerfile.docksmith') {
+      } else if (choice === `Save as ${saveAs}`) {
         status = 'saved-as';
-        target = vscode.Uri.joinPath(dir, 'Dockerfile.docksmith');
+        target = vscode.Uri.joinPath(dir, saveAs);
         if (await readText(target) !== undefined) {
-          const again = await vscode.window.showWarningMessage('Docksmith: Dockerfile.docksmith exists too. Replace it with the new proposal?', { modal: true }, 'Replace');
+          const again = await vscode.window.showWarningMessage(`Docksmith: ${saveAs} exists too. Replace it with the new proposal?`, { modal: true }, 'Replace');
           if (again !== 'Replace') return { status: 'cancelled', files, notes: [] };
         }
         await vscode.workspace.fs.writeFile(target, Buffer.from(result.dockerfile, 'utf8'));
@@ -103,9 +107,9 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
     files.push(target.fsPath);
     // A new Dockerfile gets a .dockerignore when there is none; "Save as" keeps the user's Dockerfile
     // (and its build context) in charge, so it writes only the proposal. A workspace member is built
-    // from the root: its ignore file (root-relative paths) is Dockerfile.dockerignore beside the
-    // Dockerfile, which BuildKit reads instead of the context's .dockerignore.
-    const ignore = vscode.Uri.joinPath(dir, result.buildContext !== undefined ? 'Dockerfile.dockerignore' : '.dockerignore');
+    // from the root: its ignore file (root-relative paths) is <Dockerfile>.dockerignore beside the
+    // Dockerfile (in the member or at the root), which BuildKit reads instead of the context's .dockerignore.
+    const ignore = vscode.Uri.joinPath(dir, result.buildContext !== undefined || base !== 'Dockerfile' ? `${base}.dockerignore` : '.dockerignore');
     if (status !== 'saved-as' && await readText(ignore) === undefined) {
       await vscode.workspace.fs.writeFile(ignore, Buffer.from(result.dockerignore, 'utf8'));
       files.push(ignore.fsPath);
@@ -170,6 +174,30 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
       const lock = await vscode.window.showInformationMessage('Docksmith: pyproject.toml changed, so uv.lock is out of date: `uv sync --locked` in the image fails until `uv lock` runs.', 'Run uv lock');
       if (lock === 'Run uv lock') runUvLock(pyproject);
     }
+  }
+
+  /**
+   * Where the Dockerfile goes: beside pyproject.toml, or for a uv workspace member, asked: in the
+   * member folder, or at the workspace root as Dockerfile.<member> (built with -f there). At the
+   * root the member-only edit (the [tool.docksmith] context) and its note do not apply.
+   */
+  async function pickPlacement(pyproject: vscode.Uri, name: string, result: ScaffoldResponse): Promise<{ dockerfile: vscode.Uri; result: ScaffoldResponse } | undefined> {
+    const member = vscode.Uri.joinPath(pyproject, '..', 'Dockerfile');
+    const atRoot = result.atRoot;
+    if (!atRoot) return { dockerfile: member, result };
+    const rootFile = vscode.Uri.joinPath(pyproject, '..', atRoot.dockerfile);
+    const rootName = path.posix.basename(rootFile.path);
+    const memberRel = path.posix.relative(path.posix.dirname(rootFile.path), member.path);
+    const items = [
+      { label: vscode.workspace.asRelativePath(member), description: 'in the member folder', detail: `Built from the workspace root: docker build -f ${memberRel} .`, root: false },
+      { label: vscode.workspace.asRelativePath(rootFile), description: 'at the workspace root', detail: `Built there: docker build -f ${rootName} .`, root: true },
+    ];
+    const pick = await vscode.window.showQuickPick(items, { title: `Docksmith: ${name} is a uv workspace member. Where does its Dockerfile go?`, ignoreFocusOut: true });
+    if (!pick) return undefined;
+    if (!pick.root) return { dockerfile: member, result };
+    const atRootResult: ScaffoldResponse = { ...result, notes: result.notes.map((n) => (n === atRoot.memberNote ? atRoot.note : n)), projectEdits: result.projectEdits?.filter((e) => e.placement !== 'member') };
+    delete atRootResult.buildContext;
+    return { dockerfile: rootFile, result: atRootResult };
   }
 
   context.subscriptions.push(vscode.commands.registerCommand(CREATE_COMMAND, async (target?: vscode.Uri | string): Promise<ScaffoldOutcome> => {

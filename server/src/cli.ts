@@ -84,6 +84,7 @@ Options:
   --vcpu <N>          the task's vCPU count (gunicorn workers); default: [tool.docksmith] vcpu or the task definition's
   --app <mod:attr>    the app gunicorn serves, when several are found
   --out <file>|-      where to write the Dockerfile (default: Dockerfile beside pyproject.toml; - for stdout)
+  --at-root           a uv workspace member: write Dockerfile.<member> at the workspace root instead (built with -f there)
   --force             replace an existing file
   -h, --help          this help
 
@@ -314,7 +315,7 @@ function writeAtomic(file: string, text: string): void {
 }
 
 async function scaffoldCommand(args: string[], out: Out): Promise<number> {
-  const { positional, opts } = parseOptions(args, { vcpu: 'value', app: 'value', out: 'value', force: 'flag', help: 'flag' });
+  const { positional, opts } = parseOptions(args, { vcpu: 'value', app: 'value', out: 'value', force: 'flag', 'at-root': 'flag', help: 'flag' });
   if (opts.help) { out.stdout.push(SCAFFOLD_HELP); return 0; }
   if (positional.length > 1) throw new UsageError(`scaffold takes one pyproject.toml, got ${positional.length} paths`);
   const cwd = process.cwd();
@@ -327,12 +328,14 @@ async function scaffoldCommand(args: string[], out: Out): Promise<number> {
   const dir = path.dirname(pyproject);
   const outArg = opts.out as string | undefined;
   const toStdout = outArg === '-';
-  const target = toStdout ? undefined : path.resolve(cwd, outArg ?? path.join(dir, 'Dockerfile'));
   const rel = (p: string) => slash(path.relative(cwd, p)) || '.';
-  if (target && fs.existsSync(target) && !opts.force) {
+  const exists = (target: string | undefined) => {
+    if (!target || !fs.existsSync(target) || opts.force) return false;
     out.stderr.push(`docksmith: ${rel(target)} exists: not overwritten (use --force to replace it, or --out <file> / --out -)\n`);
-    return 1;
-  }
+    return true;
+  };
+  // (checked before scaffolding when the place is known, so that a refusal costs nothing)
+  if (!opts['at-root'] && exists(toStdout ? undefined : path.resolve(cwd, outArg ?? path.join(dir, 'Dockerfile')))) return 1;
   const loader = new ProjectLoader(RULE_NAMES);
   let result: ScaffoldResponse;
   try {
@@ -350,6 +353,16 @@ async function scaffoldCommand(args: string[], out: Out): Promise<number> {
     if (e.data?.code === 'bad-argument') return 2;
     return 1;
   }
+  // a workspace member's Dockerfile at the root: another file name, another note, no context edit
+  const atRoot = opts['at-root'] ? result.atRoot : undefined;
+  if (opts['at-root'] && !atRoot) throw new UsageError(`--at-root: ${rel(pyproject)} is not a member of a uv workspace`);
+  if (atRoot) {
+    result.notes = result.notes.map((n) => (n === atRoot.memberNote ? atRoot.note : n));
+    result.projectEdits = result.projectEdits?.filter((e) => e.placement !== 'member');
+    delete result.buildContext;
+  }
+  const target = toStdout ? undefined : path.resolve(cwd, outArg ?? path.join(dir, atRoot ? atRoot.dockerfile : 'Dockerfile'));
+  if (atRoot && exists(target)) return 1;
   if (toStdout) out.stdout.push(result.dockerfile);
   else {
     fs.mkdirSync(path.dirname(target!), { recursive: true });
@@ -357,7 +370,7 @@ async function scaffoldCommand(args: string[], out: Out): Promise<number> {
     out.stderr.push(`docksmith: wrote ${rel(target!)}\n`);
     // a workspace member is built from the root: its ignore file (root-relative paths) goes beside the
     // Dockerfile as <Dockerfile>.dockerignore, which BuildKit reads instead of the root's .dockerignore
-    const ignore = result.buildContext !== undefined ? `${target!}.dockerignore` : path.join(path.dirname(target!), '.dockerignore');
+    const ignore = result.buildContext !== undefined || atRoot ? `${target!}.dockerignore` : path.join(path.dirname(target!), '.dockerignore');
     if (result.dockerignore && !fs.existsSync(ignore)) {
       writeAtomic(ignore, result.dockerignore);
       out.stderr.push(`docksmith: wrote ${rel(ignore)}\n`);

@@ -22,11 +22,13 @@ export interface ScaffoldResponse {
   dockerignore: string;
   notes: string[];
   /** Edits the image needs to start (gunicorn and uvicorn-worker added to [project].dependencies); then `uv lock`. Never applied by the server. */
-  projectEdits?: ({ title: string } & ProjectFileEdit)[];
+  projectEdits?: ({ title: string; placement?: 'member' } & ProjectFileEdit)[];
   /** No health route was found: a minimal one next to the app object (no `edit` for Django: a note says what to add). */
   healthEndpoint?: { path: string; framework: 'fastapi' | 'starlette' | 'flask' | 'django'; edit?: ProjectFileEdit };
   /** The folder `docker build` must use as its context when it is not the pyproject.toml's (relative to it). */
   buildContext?: string;
+  /** A workspace member's Dockerfile may live at the root instead (path relative to the pyproject's folder); `note` then replaces `memberNote`. */
+  atRoot?: { dockerfile: string; note: string; memberNote: string };
 }
 
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -155,6 +157,7 @@ export async function runScaffold(args: unknown[] | undefined, env: ScaffoldEnv)
     if (r.projectEdits) out.projectEdits = r.projectEdits;
     if (r.healthEndpoint) out.healthEndpoint = r.healthEndpoint;
     if (r.buildContext !== undefined) out.buildContext = r.buildContext;
+    if (r.atRoot) out.atRoot = { dockerfile: r.atRoot.dockerfile, note: relabel(r.atRoot.note, req.pyprojectLabel), memberNote: relabel(r.atRoot.memberNote, req.pyprojectLabel) };
     return out;
   } catch (err) { rethrow(err, req.pyprojectLabel); }
 }

@@ -156,6 +156,8 @@ export function startServer(connection: Connection): void {
 
   /** The lint result for the document's current version (computed at most once per version). */
   async function lintFor(doc: TextDocument): Promise<Entry | undefined> {
+    // BuildKit's <Dockerfile>.dockerignore matches the dockerfile language's `Dockerfile.*` pattern: not a Dockerfile
+    if (/\.dockerignore$/i.test(doc.uri)) return undefined;
     const hit = lintCache.get(doc.uri);
     if (hit && hit.version === doc.version) return hit;
     const { ctx, enabled } = await contextFor(doc);

@@ -8,7 +8,10 @@
 //   3) a second project in the workspace whose [project].dependencies lack gunicorn (a copy of the
 //      scaffold-no-gunicorn fixture): after writing, the command offers the project edit; before Apply
 //      the Problems panel shows installed-server, Apply adds gunicorn and uvicorn-worker to
-//      pyproject.toml (every other line kept), the row leaves the panel, and `uv lock` is offered.
+//      pyproject.toml (every other line kept), the row leaves the panel, and `uv lock` is offered;
+//   4) a uv workspace member (a copy of the scaffold-uv-workspace fixture): the command asks where
+//      the Dockerfile goes; "at the workspace root" writes Dockerfile.payments and
+//      Dockerfile.payments.dockerignore at the root, nothing in the member folder, and opens it.
 //
 // Usage: node test/editor/ui-scaffold.js [extensionDevelopmentPath]
 // Env: SHOTS_DIR (default .editor-test/shots), KEEP_TMP=1, TEST_TIMEOUT_MS
@@ -23,7 +26,9 @@ const { uiSession } = require('./ui-session');
 const devPath = path.resolve(process.argv[2] || h.REPO);
 const EXAMPLE = path.join(h.REPO, 'examples', 'fastapi-service');
 const CHECKS = ['palette command writes Dockerfile + .dockerignore, Problems panel empty', 'existing Dockerfile: diff, Cancel writes nothing',
-  'project without gunicorn: Apply adds it to pyproject.toml and installed-server clears'];
+  'project without gunicorn: Apply adds it to pyproject.toml and installed-server clears',
+  'workspace member: asked where, "at the workspace root" writes Dockerfile.payments there'];
+const WORKSPACE = path.join(h.REPO, 'test', 'fixtures', 'projects', 'scaffold-uv-workspace');
 const NO_GUNICORN = path.join(h.REPO, 'test', 'fixtures', 'projects', 'scaffold-no-gunicorn');
 const ui = uiSession({ label: 'ui-scaffold', checks: CHECKS, shotPrefix: 'scaffold-', runDirPrefix: 'docksmith-scaffold-' });
 const { lap, shot, check, norm } = ui;
@@ -190,6 +195,35 @@ async function body() {
     await page.locator('.notifications-center .notification-list-item', { hasText: 'uv.lock is out of date' }).first().waitFor({ timeout: 15000 });
     lap('  notification center: uv.lock is out of date, Run uv lock offered');
     await shot('5-project-edit-applied');
+  });
+
+  await check(CHECKS[3], async () => {
+    const root = path.join(ws, 'monorepo');
+    fs.cpSync(WORKSPACE, root, { recursive: true, filter: (src) => path.basename(src) !== 'expect.json' });
+    const member = path.join(root, 'services', 'payments');
+    await ui.runCommand(TITLE);
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'which project' }).first().waitFor({ timeout: h.READY_MS });
+    await page.keyboard.type('services/payments/pyproject');
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'payments' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    // [tool.docksmith] vcpu = 2 in the member: preselected
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'vCPU' }).first().waitFor({ timeout: h.READY_MS });
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: '2 vCPU' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Where does its Dockerfile go' }).first().waitFor({ timeout: h.READY_MS });
+    const rows = norm((await page.locator('.quick-input-list .monaco-list-row').allInnerTexts()).join(' | ')).replace(/\s+/g, ' ');
+    lap(`  placement asked: ${rows.slice(0, 200)}`);
+    if (!/in the member folder/.test(rows) || !/at the workspace root/.test(rows)) throw new Error(`placement rows: ${rows}`);
+    await shot('6-placement-pick');
+    await page.keyboard.type('Dockerfile.payments');
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'at the workspace root' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    const written = path.join(root, 'Dockerfile.payments');
+    await waitFor(() => fs.existsSync(written) && fs.existsSync(`${written}.dockerignore`), 'Dockerfile.payments and its .dockerignore at the workspace root');
+    if (fs.existsSync(path.join(member, 'Dockerfile')) || fs.existsSync(path.join(member, 'Dockerfile.dockerignore'))) throw new Error('the member folder got a Dockerfile too');
+    if (!/uv sync --locked --package payments/.test(fs.readFileSync(written, 'utf8'))) throw new Error('Dockerfile.payments does not sync --package payments');
+    await page.locator('.tabs-container .tab.active', { hasText: 'Dockerfile.payments' }).first().waitFor({ timeout: 15000 });
+    lap('  wrote monorepo/Dockerfile.payments + Dockerfile.payments.dockerignore, opened it; the member folder is untouched');
   });
 }
 

@@ -194,6 +194,16 @@ for (const transport of ['stdio', 'ipc'] as Transport[]) {
       assert.deepEqual(codes(p), []);
     });
 
+    it('a <Dockerfile>.dockerignore (the dockerfile language\'s Dockerfile.* pattern matches it) gets no findings and no hover', async () => {
+      const uri = uriOf(path.join(proj, `Dockerfile.payments.${++n}.dockerignore`));
+      // control: the same text as a Dockerfile is reported (no FROM, no USER, ...)
+      const control = await openAndWait(docUri(), '.venv\n.git\n**/__pycache__\n');
+      assert.ok(control.diagnostics.length > 0, 'the ignore text linted as a Dockerfile has findings');
+      const p = await openAndWait(uri, '.venv\n.git\n**/__pycache__\n');
+      assert.deepEqual(codes(p), []);
+      assert.equal(await client.hover(uri, { line: 0, character: 1 }), null);
+    });
+
     it('hover explains FROM, USER and gunicorn flags in markdown', async () => {
       const bad = docUri();
       await openAndWait(bad, BAD);

@@ -355,6 +355,29 @@ describe('docksmith scaffold', () => {
     assert.deepEqual(JSON.parse(checked.stdout).findings, [], checked.stdout);
   });
 
+  it('a uv workspace member --at-root: Dockerfile.<member> and its ignore file at the root, no context edit; check is clean', () => {
+    const root = copy('scaffold-uv-workspace');
+    const member = path.join(root, 'services', 'payments');
+    // the member's own context setting would not apply at the root: without it the edit is offered for the member placement only
+    const py = path.join(member, 'pyproject.toml');
+    fs.writeFileSync(py, fs.readFileSync(py, 'utf8').replace(/^context = .*$/m, ''));
+    const inMember = run(['scaffold', '--out', '-'], member);
+    assert.match(inMember.stderr, /edit \(not applied\): Set \[tool\.docksmith\] context/);
+    const r = run(['scaffold', '--at-root'], member);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fs.existsSync(path.join(root, 'Dockerfile.payments')), r.stderr);
+    assert.ok(fs.existsSync(path.join(root, 'Dockerfile.payments.dockerignore')), r.stderr);
+    assert.ok(!fs.existsSync(path.join(member, 'Dockerfile')));
+    assert.doesNotMatch(r.stderr, /context =/);
+    assert.match(r.stderr, /docker build -f Dockerfile\.payments \./);
+    assert.doesNotMatch(r.stderr, /\/tmp\/|\/work\//, 'no absolute path in the notes');
+    const checked = run(['check', '--format', 'json', '--vcpu', '2', 'Dockerfile.payments'], root);
+    assert.deepEqual(JSON.parse(checked.stdout).findings, [], checked.stdout);
+    // never overwritten; and a project outside a workspace has no root to go to
+    assert.equal(run(['scaffold', '--at-root'], member).code, 1);
+    assert.equal(run(['scaffold', '--at-root', '--out', '-'], copy('fastapi-uv-lock')).code, 2);
+  });
+
   it('a project the scaffold cannot serve: a message, nothing written', () => {
     const dir = copy('malformed-toml');
     const r = run(['scaffold'], dir);

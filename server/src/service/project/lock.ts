@@ -84,7 +84,9 @@ export function parseUvLock(text: string): UvPackage[] {
 /**
  * Packages of a uv.lock with the groups through which the project reaches them: `main` from its
  * `dependencies`, `extra:<name>` from its optional dependencies, `group:<name>` from its dependency
- * groups (`[package.dev-dependencies]`), following dependencies and extras transitively. The root
+ * groups (`[package.dev-dependencies]`), following dependencies and extras transitively; and
+ * `package:<member>` from each other workspace member (an editable or virtual source), which is
+ * what `uv sync --package <member>` installs (the member itself included). The root
  * is the package named like the project, else the one at `editable = "."` / `virtual = "."`; it is
  * not listed itself. Packages the project does not reach have no groups; a name the graph reaches
  * that has no `[[package]]` entry (an abbreviated lock) is listed without a version.
@@ -96,27 +98,37 @@ export function uvLockPackages(text: string, projectName?: string): LockedPackag
   const rootName = projectName ? normalizeName(projectName) : undefined;
   const root = (rootName && byName.get(rootName)) || pkgs.find((p) => /\b(?:editable|virtual)\s*=\s*"\.\/?"/.test(p.source ?? ''));
   const groups = new Map<string, Set<string>>();
+  /** Labels every package reached from `start` (not `self`) with `label`. */
+  const walkFrom = (label: string, start: LockDep[], self: string) => {
+    const seen = new Set<string>();
+    const queue = [...start];
+    while (queue.length) {
+      const d = queue.pop()!;
+      const key = `${d.name}[${d.extras.join(',')}]`;
+      if (seen.has(key) || d.name === self) continue;
+      seen.add(key);
+      let g = groups.get(d.name);
+      if (!g) groups.set(d.name, (g = new Set()));
+      g.add(label);
+      const pkg = byName.get(d.name);
+      if (!pkg) continue;
+      for (const x of pkg.dependencies) queue.push(x);
+      for (const e of d.extras) for (const x of pkg.optional.get(e) ?? []) queue.push(x);
+    }
+  };
   if (root) {
-    const walk = (label: string, start: LockDep[]) => {
-      const seen = new Set<string>();
-      const queue = [...start];
-      while (queue.length) {
-        const d = queue.pop()!;
-        const key = `${d.name}[${d.extras.join(',')}]`;
-        if (seen.has(key) || d.name === root.name) continue;
-        seen.add(key);
-        let g = groups.get(d.name);
-        if (!g) groups.set(d.name, (g = new Set()));
-        g.add(label);
-        const pkg = byName.get(d.name);
-        if (!pkg) continue;
-        for (const x of pkg.dependencies) queue.push(x);
-        for (const e of d.extras) for (const x of pkg.optional.get(e) ?? []) queue.push(x);
-      }
-    };
+    const walk = (label: string, start: LockDep[]) => walkFrom(label, start, root.name);
     walk('main', root.dependencies);
     for (const [e, deps] of root.optional) walk(`extra:${e}`, deps);
     for (const [g, deps] of root.dev) walk(`group:${g}`, deps);
+  }
+  // the other workspace members: what `uv sync --package <member>` installs
+  for (const m of pkgs) {
+    if (m === root || !/\b(?:editable|virtual)\s*=/.test(m.source ?? '')) continue;
+    let g = groups.get(m.name);
+    if (!g) groups.set(m.name, (g = new Set()));
+    g.add(`package:${m.name}`);
+    walkFrom(`package:${m.name}`, m.dependencies, m.name);
   }
   const out: LockedPackage[] = pkgs.filter((p) => p !== root).map((p) => ({ name: p.name, ...(p.version ? { version: p.version } : {}), groups: [...(groups.get(p.name) ?? [])] }));
   // a name the lock's graph reaches without a [[package]] of its own (an abbreviated or hand-edited lock): listed, without a version

@@ -5,6 +5,7 @@ import { optionValue } from '../gunicorn';
 import { confString, programSpan } from './server-edits';
 import { FileEdit } from '../types';
 import { addDependenciesEdit, addDependenciesTitle } from '../project/edits';
+import { normalizeName } from '../config';
 
 export default defineRule({
   meta: {
@@ -13,7 +14,7 @@ export default defineRule({
     fix: 'unsafe',
     docs: {
       summary: 'The image must install the server its command runs: gunicorn, and the package of its worker class.',
-      whatItDoes: 'When the stage that ships runs gunicorn, checks that the project brings it: `[project].dependencies` (and the groups and extras the Dockerfile installs: `uv sync` installs the dev group unless `--no-dev`, `--extra`/`--group` add theirs), requirements files the Dockerfile installs, what uv.lock resolves for those groups, or a package the Dockerfile installs by name. The same for the worker class: `uvicorn.workers.UvicornWorker` needs uvicorn, `uvicorn_worker.UvicornWorker` the uvicorn-worker package. The quick fix adds the package to `[project].dependencies` in pyproject.toml; run `uv lock` afterwards. Without a pyproject.toml or requirements file Docksmith cannot tell, and says nothing.',
+      whatItDoes: 'When the stage that ships runs gunicorn, checks that the project brings it: `[project].dependencies` (and the groups and extras the Dockerfile installs: `uv sync` installs the dev group unless `--no-dev`, `--extra`/`--group` add theirs, and `--package <member>` installs that uv workspace member and what uv.lock resolves for it instead of the root project), requirements files the Dockerfile installs, what uv.lock resolves for those groups, or a package the Dockerfile installs by name. The same for the worker class: `uvicorn.workers.UvicornWorker` needs uvicorn, `uvicorn_worker.UvicornWorker` the uvicorn-worker package. The quick fix adds the package to `[project].dependencies` in pyproject.toml; run `uv lock` afterwards. Without a pyproject.toml or requirements file Docksmith cannot tell, and says nothing.',
       why: 'Projects run uvicorn or `fastapi run` in development and seldom list gunicorn. An image whose CMD runs gunicorn without it installed exits at once with "executable file not found": the deployment never becomes healthy.',
       example: '# pyproject.toml: dependencies = ["fastapi"]\nCMD ["gunicorn", "app.main:app", "--worker-class", "uvicorn.workers.UvicornWorker"]',
       useInstead: '# pyproject.toml: dependencies = ["fastapi", "gunicorn", "uvicorn"]\nCMD ["gunicorn", "app.main:app", "--worker-class", "uvicorn.workers.UvicornWorker"]',
@@ -41,18 +42,35 @@ export default defineRule({
     if (!wanted.length) return;
     const names = wanted.map((w) => w.pkg);
     const declared = a.facts.pyprojectPath ? 'pyproject.toml' : 'the requirements';
+    const members = workspacePackages(installs);
+    const what = `The image runs gunicorn, but nothing installs ${names.map((n) => `\`${n}\``).join(' or ')} (${wanted.map((w) => w.why).join('; ')})`;
     report({
       ...programSpan(inv),
-      fix: addDependencies(a, names),
-      message: `The image runs gunicorn, but nothing installs ${names.map((n) => `\`${n}\``).join(' or ')} (${wanted.map((w) => w.why).join('; ')}): ${declared}${py.lock ? ' and the lock do' : ' does'} not bring ${names.length > 1 ? 'them' : 'it'} for what the Dockerfile installs, so the container exits at start. Add ${names.join(' and ')} to [project].dependencies and run \`uv lock\`.`,
+      // the workspace member's pyproject.toml is not the one beside the Dockerfile: no edit to guess
+      fix: members.length ? undefined : addDependencies(a, names),
+      message: members.length
+        ? `${what}: the lock does not bring ${names.length > 1 ? 'them' : 'it'} for the workspace member${members.length > 1 ? 's' : ''} the Dockerfile installs (\`--package ${members.join('`, `--package ')}\`), so the container exits at start. Add ${names.join(' and ')} to the [project].dependencies of ${members.join(' or ')} and run \`uv lock\`.`
+        : `${what}: ${declared}${py.lock ? ' and the lock do' : ' does'} not bring ${names.length > 1 ? 'them' : 'it'} for what the Dockerfile installs, so the container exits at start. Add ${names.join(' and ')} to [project].dependencies and run \`uv lock\`.`,
     });
   },
 });
+
+/** The workspace members `uv sync --package <name>` installs instead of the root project. */
+function workspacePackages(installs: DepInstall[]): string[] {
+  const out = new Set<string>();
+  for (const i of installs) {
+    if (i.kind !== 'uv-sync') continue;
+    const args = i.args.map((w) => w.value);
+    args.forEach((x, k) => { if (/^--package(=|$)/.test(x)) { const v = x.includes('=') ? x.slice(x.indexOf('=') + 1) : args[k + 1]; if (v) out.add(v); } });
+  }
+  return [...out];
+}
 
 /** Which dependency groups the Dockerfile's installs bring (`main` always). */
 function installedGroups(installs: DepInstall[]): (group: string) => boolean {
   const groups = new Set<string>(['main']);
   let all = false;
+  let allPackages = false;
   for (const i of installs) {
     const args = i.args.map((w) => w.value);
     const value = (k: number) => (args[k].includes('=') ? args[k].slice(args[k].indexOf('=') + 1) : args[k + 1]);
@@ -63,6 +81,7 @@ function installedGroups(installs: DepInstall[]): (group: string) => boolean {
         if (/^--extra(=|$)/.test(x)) groups.add(`extra:${value(k)}`);
         if (/^--(group|only-group)(=|$)/.test(x)) groups.add(`group:${value(k)}`);
         if (x === '--all-extras' || x === '--all-groups') all = true;
+        if (x === '--all-packages') allPackages = true;
       });
     } else if (i.kind === 'pip' || i.kind === 'uv-pip') {
       // `-r requirements-dev.txt` brings that file's group; `.[extra]` its extras
@@ -75,7 +94,9 @@ function installedGroups(installs: DepInstall[]): (group: string) => boolean {
       all = true; // poetry/pdm/pipenv/conda: their own group flags; do not guess a narrower set
     }
   }
-  return (g) => all || groups.has(g);
+  // a workspace member (or all of them) instead of the root project
+  for (const m of workspacePackages(installs)) groups.add(`package:${normalizeName(m)}`);
+  return (g) => all || groups.has(g) || (allPackages && g.startsWith('package:'));
 }
 
 /** `"gunicorn",` added to [project].dependencies of the pyproject.toml (the array created when there is none). */

@@ -79,11 +79,18 @@ export interface ScaffoldResult {
    * [project].dependencies), as data: the client offers them, nothing is written. `path` is the
    * pyproject.toml as the request labels it.
    */
-  projectEdits?: { title: string; path: string; edits: FileEdit['edits'] }[];
+  projectEdits?: { title: string; path: string; edits: FileEdit['edits']; placement?: 'member' }[];
   /** No health route was found: the endpoint to add next to the app object (Django: no edit, a note says what to add). */
   healthEndpoint?: HealthEndpoint;
   /** The folder `docker build` must use as its context, when it is not the pyproject.toml's (a uv workspace member: the workspace root), relative to the pyproject's folder. */
   buildContext?: string;
+  /**
+   * A workspace member's other place for the same Dockerfile: at the workspace root, named
+   * `Dockerfile.<member>` (path relative to the pyproject's folder), built with `-f` from there.
+   * `note` replaces `memberNote` (one of `notes`) when the Dockerfile goes there, and the project
+   * edits marked `placement: 'member'` are not needed then.
+   */
+  atRoot?: { dockerfile: string; note: string; memberNote: string };
 }
 
 type Table = Record<string, unknown>;
@@ -352,6 +359,11 @@ function memberCode(files: ProjectFiles, folder: string, fallbackName: string): 
   return { copies: copies.map((c) => ({ path: joinPath(folder, c.path), isDir: c.isDir })), importRoots: roots.map((r) => joinPath(folder, r.importRoot)) };
 }
 
+/** A project name as a file-name suffix (`Dockerfile.<name>`): letters, digits, `.`, `_` and `-`. */
+function memberFileName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') || 'service';
+}
+
 /** `files` seen from `dir`. */
 function subFiles(files: ProjectFiles, dir: string): ProjectFiles {
   return { list: (d) => files.list(joinPath(dir, d)), read: (f) => files.read(joinPath(dir, f)) };
@@ -581,11 +593,19 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
       : own?.members.length ? { workspace: { manifests: own.members.map((m) => `${m}/pyproject.toml`) } } : {}),
   };
   let buildContext: string | undefined;
+  let atRoot: ScaffoldResult['atRoot'];
   if (ws) {
     buildContext = ws.member.split('/').map(() => '..').join('/');
     const ctxEdit = p.input.context === undefined ? setDocksmithKeyEdit(req.pyprojectLabel, req.pyprojectText, 'context', JSON.stringify(buildContext)) : undefined;
-    if (ctxEdit) (projectEdits ??= []).push({ title: `Set [tool.docksmith] context = "${buildContext}" (the workspace root is the build context)`, path: ctxEdit.path, edits: ctxEdit.edits });
-    notes.push(`${p.name} is a member of the uv workspace at ${ws.root.label}: the Dockerfile builds it from the workspace root with the root's ${ws.locked ? 'uv.lock' : 'lock (there is none yet: run `uv lock` there)'} and \`uv sync --package ${p.name}\`, so the build context is the root: \`docker build -f ${ws.member}/Dockerfile ${ws.root.label}\`. The ignore file is written as ${ws.member}/Dockerfile.dockerignore beside the Dockerfile (BuildKit reads it instead of the root's .dockerignore), with paths relative to the root.${p.input.context === undefined ? ` \`context = "${buildContext}"\` under [tool.docksmith] (an edit comes with this result) tells Docksmith to check the COPY lines against the root.` : ''}`);
+    if (ctxEdit) (projectEdits ??= []).push({ title: `Set [tool.docksmith] context = "${buildContext}" (the workspace root is the build context)`, path: ctxEdit.path, edits: ctxEdit.edits, placement: 'member' });
+    const how = `${p.name} is a member of the uv workspace at ${buildContext} (${ws.member} from the root): the Dockerfile builds it from the workspace root with the root's ${ws.locked ? 'uv.lock' : 'lock (there is none yet: run `uv lock` there)'} and \`uv sync --package ${p.name}\`, so the build context is the root`;
+    const rootName = `Dockerfile.${memberFileName(p.name)}`;
+    const memberNote = `${how}; from there: \`docker build -f ${ws.member}/Dockerfile .\`. The ignore file is written as ${ws.member}/Dockerfile.dockerignore beside the Dockerfile (BuildKit reads it instead of the root's .dockerignore), with paths relative to the root.${p.input.context === undefined ? ` \`context = "${buildContext}"\` under [tool.docksmith] (an edit comes with this result) tells Docksmith to check the COPY lines against the root.` : ''} The same Dockerfile can live at the root instead, as ${rootName}.`;
+    notes.push(memberNote);
+    atRoot = {
+      dockerfile: joinPath(buildContext, rootName), memberNote,
+      note: `${how}; the Dockerfile is ${rootName} at the root, built there with \`docker build -f ${rootName} .\`. Its ignore file is ${rootName}.dockerignore beside it (BuildKit reads it instead of the root's .dockerignore). Docksmith checks it against the workspace root's pyproject.toml and uv.lock, and what \`--package ${p.name}\` installs from the lock.`,
+    };
   }
   // The health check probes a route that exists: configured, else found, else /health to be added.
   let healthEndpoint: HealthEndpoint | undefined;
@@ -623,6 +643,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   if (projectEdits) result.projectEdits = projectEdits;
   if (healthEndpoint) result.healthEndpoint = healthEndpoint;
   if (buildContext !== undefined) result.buildContext = buildContext;
+  if (atRoot) result.atRoot = atRoot;
 
   // The scaffold's promise: no Docksmith findings in the editor it opens in.
   const ctx = { standard: std, facts: { hasUvLock: profile.locked, dependencies: [...all] } };
