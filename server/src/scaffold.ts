@@ -93,6 +93,16 @@ export function parentFolders(dir: string): ParentFolder[] {
   return out;
 }
 
+/** The folder `levels` above `dir` (at most 4, never the file system's root), read-only, with `dir` relative to it. */
+export function aboveFolder(dir: string): NonNullable<ScaffoldRequest['above']> {
+  return (levels) => {
+    if (!Number.isInteger(levels) || levels < 1 || levels > 4) return undefined;
+    const up = path.resolve(dir, ...Array<string>(levels).fill('..'));
+    if (path.dirname(up) === up) return undefined;
+    return { files: diskFiles(up), member: path.relative(up, path.resolve(dir)).split(path.sep).join('/') };
+  };
+}
+
 function fail(message: string, data?: unknown): ResponseError<unknown> {
   return new ResponseError(LSPErrorCodes.RequestFailed, message, data);
 }
@@ -129,7 +139,7 @@ async function request(args: ScaffoldArgs, env: ScaffoldEnv): Promise<ScaffoldRe
   }
   const dir = path.dirname(file);
   return {
-    pyprojectText: text, pyprojectLabel: file, files: diskFiles(dir), parents: parentFolders(dir),
+    pyprojectText: text, pyprojectLabel: file, files: diskFiles(dir), parents: parentFolders(dir), above: aboveFolder(dir),
     settings: await env.settings(args.pyproject), taskDefinitionVcpu: env.taskDefinitionVcpu(dir), vcpu: args.vcpu, app: args.app,
   };
 }

@@ -14,7 +14,7 @@ import { excludedBy, parseDockerignore } from '../../server/src/service/scaffold
 import { findLayout } from '../../server/src/service/scaffold/layout';
 import { findApps } from '../../server/src/service/scaffold/apps';
 import { setDocksmithKeyEdit } from '../../server/src/service/project/edits';
-import { diskFiles, parentFolders, runScaffold } from '../../server/src/scaffold';
+import { aboveFolder, diskFiles, parentFolders, runScaffold } from '../../server/src/scaffold';
 import { ProjectLoader } from '../../server/src/project';
 import { lintText } from '../../server/src/service/linter';
 import { RULE_NAMES } from '../../server/src/service/rules';
@@ -74,7 +74,7 @@ function serverRequest(dir: string, answers: Expect['answers'] = {}): { req: Sca
   const proj = loader.load(path.join(dir, 'Dockerfile'), dir);
   const file = path.join(dir, 'pyproject.toml');
   return {
-    req: { pyprojectText: fs.readFileSync(file, 'utf8'), pyprojectLabel: file, files: diskFiles(dir), parents: parentFolders(dir), taskDefinitionVcpu: proj.layers.taskDefinitionVcpu, ...answers },
+    req: { pyprojectText: fs.readFileSync(file, 'utf8'), pyprojectLabel: file, files: diskFiles(dir), parents: parentFolders(dir), above: aboveFolder(dir), taskDefinitionVcpu: proj.layers.taskDefinitionVcpu, ...answers },
     lintCtx: () => ({ standard: makeStandard(proj.layers), facts: proj.facts }),
   };
 }
@@ -499,15 +499,23 @@ describe('scaffold: images that start (server/core fixes)', () => {
     assert.throws(() => uvOf('[tool.uv]\nexclude-newer = "7 days"\nrequired-version = "<0.9.10"\n'), /relative duration needs uv >= 0\.9\.17/);
   });
 
-  it('git sources install git in the builder only; path sources outside the project are an error naming the context', () => {
+  it('git sources install git in the builder only; path sources outside the project, with no folder above to read, are an error naming the context', () => {
     const r = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn', 'lib'], '[tool.uv.sources]\nlib = { git = "https://github.com/example/lib" }\n'), fastapiMain()));
     const [builder, runtime] = stages(r.dockerfile);
     assert.match(builder, /--no-install-recommends gcc g\+\+ git\b/);
     assert.doesNotMatch(runtime, /\bgit\b/);
     assert.throws(() => scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn', 'lib'], '[tool.uv.sources]\nlib = { path = "../lib" }\n'), fastapiMain(), { pyprojectLabel: '/repo/svc/pyproject.toml' })),
       (e: unknown) => e instanceof ScaffoldError && e.code === 'context' && e.message.includes('Use /repo (.. from pyproject.toml) as the build context') && e.message.includes('docker build -f svc/Dockerfile /repo'));
-    // a path inside the project is copied as before (a note)
-    assert.ok(scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn', 'lib'], '[tool.uv.sources]\nlib = { path = "vendor/lib" }\n'), fastapiMain())).notes.some((n) => n.includes('local path (vendor/lib)')));
+    // a path inside the project without a pyproject.toml there: said so
+    assert.ok(scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn', 'lib'], '[tool.uv.sources]\nlib = { path = "vendor/lib" }\n'), fastapiMain())).notes.some((n) => n.includes('local path (vendor/lib), but no pyproject.toml')));
+    // ... with one: its manifest before the first sync (which skips it), its code before the second
+    const vendored = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn', 'lib'], '[tool.uv.sources]\nlib = { path = "vendor/lib" }\n'),
+      { ...fastapiMain(), 'vendor/lib/pyproject.toml': '[project]\nname = "lib"\nversion = "1"\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n', 'vendor/lib/src/lib/__init__.py': '' }));
+    const lines = vendored.dockerfile.split('\n');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    assert.ok(at(/^COPY vendor\/lib\/pyproject\.toml \.\/vendor\/lib\/$/) >= 0 && at(/^COPY vendor\/lib\/pyproject\.toml/) < at(/uv sync --no-install-project --no-install-local --no-dev/), vendored.dockerfile);
+    assert.ok(at(/^COPY vendor\/lib\/src\/lib\/ \.\/vendor\/lib\/src\/lib\/$/) > at(/--no-install-local/), vendored.dockerfile);
+    assert.equal(vendored.buildContext, undefined);
   });
 
   it('requires-python with a pre-release upper bound picks the minor below it', () => {

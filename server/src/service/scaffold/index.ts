@@ -53,6 +53,11 @@ export interface ScaffoldRequest {
   taskDefinitionVcpu?: Sourced<number>;
   /** Folders above the pyproject.toml that may be its uv workspace's root, nearest first. */
   parents?: ParentFolder[];
+  /**
+   * The folder `levels` above the pyproject.toml's (the build context for path dependencies that
+   * lie outside the project), with the project's folder relative to it; undefined when there is none.
+   */
+  above?: (levels: number) => { files: ProjectFiles; member: string } | undefined;
   /** The user's answers. */
   vcpu?: number;
   app?: string;
@@ -359,6 +364,18 @@ function memberCode(files: ProjectFiles, folder: string, fallbackName: string): 
   return { copies: copies.map((c) => ({ path: joinPath(folder, c.path), isDir: c.isDir })), importRoots: roots.map((r) => joinPath(folder, r.importRoot)) };
 }
 
+/** The error for a path dependency outside the project when no folder above can be the build context. */
+function outsideContext(req: ScaffoldRequest, dep: string, rel: string): ScaffoldError {
+  const up = normalizeRel(rel).split('/').filter((x) => x === '..').length;
+  const dirs = req.pyprojectLabel.replace(/\\/g, '/').split('/').slice(0, -1);
+  const context = rel.startsWith('/') ? undefined : dirs.length > up ? dirs.slice(0, dirs.length - up).join('/') || '/' : undefined;
+  const member = dirs.slice(dirs.length - up).join('/');
+  const inContext = normalizeRel(`${member}/${rel}`);
+  return new ScaffoldError(`${req.pyprojectLabel}: [tool.uv.sources] ${dep} = { path = "${rel}" } lies outside the project folder, which is the build context: \`docker build\` cannot see it. ${context
+    ? `Use ${context} (${'../'.repeat(up).replace(/\/$/, '')} from pyproject.toml) as the build context: \`docker build -f ${member}/Dockerfile ${context}\`, with COPY paths relative to it (${member}/pyproject.toml, ${inContext}/ before the first \`uv sync\`)`
+    : `Use a folder that holds both the project and ${rel} as the build context`}; or publish ${dep} to an index.`, 'context');
+}
+
 /** A project name as a file-name suffix (`Dockerfile.<name>`): letters, digits, `.`, `_` and `-`. */
 function memberFileName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') || 'service';
@@ -502,6 +519,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   }
   if (isDjango || isFlask) for (const d of ['templates', 'static', 'locale']) if (exists(req.files, d) === 'dir') addCopy({ path: d, isDir: true });
   const workspaceDeps: { dep: string; folder: string }[] = [];
+  const pathDeps: { dep: string; rel: string }[] = [];
   // Members of the project's own workspace that it installs: their code goes in before the second sync.
   const memberRoots: string[] = [];
   for (const m of own?.installed ?? []) {
@@ -542,17 +560,34 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
         if (folder !== undefined) { workspaceDeps.push({ dep, folder }); continue; }
       }
     }
-    if (rel !== undefined && (rel.startsWith('/') || normalizeRel(rel).startsWith('..'))) {
-      const up = normalizeRel(rel).split('/').filter((x) => x === '..').length;
-      const dirs = req.pyprojectLabel.replace(/\\/g, '/').split('/').slice(0, -1);
-      const context = rel.startsWith('/') ? undefined : dirs.length > up ? dirs.slice(0, dirs.length - up).join('/') || '/' : undefined;
-      const member = dirs.slice(dirs.length - up).join('/');
-      const inContext = normalizeRel(`${member}/${rel}`);
-      throw new ScaffoldError(`${req.pyprojectLabel}: [tool.uv.sources] ${dep} = { path = "${rel}" } lies outside the project folder, which is the build context: \`docker build\` cannot see it. ${context
-        ? `Use ${context} (${'../'.repeat(up).replace(/\/$/, '')} from pyproject.toml) as the build context: \`docker build -f ${member}/Dockerfile ${context}\`, with COPY paths relative to it (${member}/pyproject.toml, ${inContext}/ before the first \`uv sync\`)`
-        : `Use a folder that holds both the project and ${rel} as the build context`}; or publish ${dep} to an index.`, 'context');
-    }
+    // a path dependency of a project outside any workspace: laid out below
+    if (!ws && rel !== undefined && !rel.startsWith('/') && !/^[A-Za-z]:/.test(rel)) { pathDeps.push({ dep, rel: normalizeRel(rel) }); continue; }
+    if (rel !== undefined && (rel.startsWith('/') || normalizeRel(rel).startsWith('..'))) throw outsideContext(req, dep, rel);
     notes.push(`[tool.uv.sources] ${dep} is a local ${obj(src)?.path ? `path (${String(local)})` : 'workspace member'}: copy it into the builder before the first \`uv sync\`, or the build fails.`);
+  }
+  // Local path dependencies: their pyproject.toml before the first sync (which skips them:
+  // --no-install-local), their code before the second. When one lies outside the project, the
+  // nearest folder above that holds them all is the build context, as for a workspace member.
+  let sub = '';
+  let pathContext: ProjectFiles | undefined;
+  const localManifests: string[] = [];
+  const localCopies: { path: string; isDir: boolean }[] = [];
+  if (pathDeps.length) {
+    const up = pathDeps.reduce((m, d) => Math.max(m, d.rel.split('/').filter((x) => x === '..').length), 0);
+    const above = up ? req.above?.(up) : { files: req.files, member: '' };
+    if (!above) { const far = pathDeps.find((d) => d.rel.startsWith('..'))!; throw outsideContext(req, far.dep, far.rel); }
+    sub = above.member;
+    if (up) pathContext = above.files;
+    for (const d of pathDeps) {
+      const folder = normalizeRel(joinPath(sub, d.rel));
+      const code = memberCode(above.files, folder, d.dep);
+      if (!code.copies.length) { notes.push(`[tool.uv.sources] ${d.dep} is a local path (${d.rel}), but no pyproject.toml with code to install was found there: the build fails until it exists.`); continue; }
+      localManifests.push(joinPath(folder, 'pyproject.toml'));
+      for (const c of code.copies) if (!localCopies.some((x) => x.path === c.path)) localCopies.push(c);
+    }
+    if (localManifests.length) notes.push(`Local path dependencies (${pathDeps.map((d) => d.dep).join(', ')}): their pyproject.toml is copied before the first \`uv sync\`, which skips installing them (\`--no-install-local\`), and their code before the second.`);
+    // astral-sh/uv#15328 added the flag (released in 0.8.13)
+    if (localManifests.length && versionSatisfies('>=0.8.13', uvVersion) === false) notes.push(`uv ${uvVersion} does not know \`--no-install-local\` (uv 0.8.13 added it): raise [tool.uv] required-version to allow 0.8.13 or later, or the first \`uv sync\` fails.`);
   }
   // Django: static files collected at build time when STATIC_ROOT is set; migrations are a separate task.
   let collectstatic = false;
@@ -573,6 +608,14 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     notes.push('The version comes from git (dynamic = ["version"] with a VCS plugin), and .git is not in the build context: pass the version in, e.g. `ENV SETUPTOOLS_SCM_PRETEND_VERSION=…` in the builder or a build argument.');
   }
 
+  // Built from a folder above the project (path dependencies outside it): paths relative to that folder.
+  if (sub) {
+    const prefixed = copies.map((c) => ({ path: joinPath(sub, c.path), isDir: c.isDir }));
+    copies.length = 0;
+    copies.push(...prefixed);
+    if (!installed) pythonPath.splice(0, pythonPath.length, ...[...new Set(layout.roots.map((r) => r.importRoot))].map((d) => `/app/${joinPath(sub, d)}`));
+  }
+  for (const c of localCopies) if (!copies.some((x) => x.path === c.path || c.path.startsWith(x.path + '/'))) copies.push(c);
   // A workspace member: everything is copied from the workspace root, paths relative to it.
   if (ws) {
     const prefixed = copies.map((c) => ({ path: joinPath(ws.member, c.path), isDir: c.isDir }));
@@ -591,9 +634,16 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     copies, pythonPath, buildPackages, runtimePackages: native.runtime, extras, collectstatic: collectstatic ? (ws ? `${ws.member}/manage.py` : 'manage.py') : undefined,
     ...(ws ? { workspace: { package: p.name, manifests: ws.members.filter((m) => m !== '').map((m) => `${m}/pyproject.toml`) } }
       : own?.members.length ? { workspace: { manifests: own.members.map((m) => `${m}/pyproject.toml`) } } : {}),
+    ...(localManifests.length ? { localManifests } : {}), ...(sub ? { projectDir: sub } : {}),
   };
   let buildContext: string | undefined;
   let atRoot: ScaffoldResult['atRoot'];
+  if (sub) {
+    buildContext = sub.split('/').map(() => '..').join('/');
+    const ctxEdit = p.input.context === undefined ? setDocksmithKeyEdit(req.pyprojectLabel, req.pyprojectText, 'context', JSON.stringify(buildContext)) : undefined;
+    if (ctxEdit) (projectEdits ??= []).push({ title: `Set [tool.docksmith] context = "${buildContext}" (the folder above is the build context)`, path: ctxEdit.path, edits: ctxEdit.edits });
+    notes.push(`A path dependency lies outside the project, so the build context is ${buildContext} (the nearest folder that holds the project and ${pathDeps.filter((d) => d.rel.startsWith('..')).map((d) => d.rel).join(', ')}); from there: \`docker build -f ${sub}/Dockerfile .\`. The builder works in /app/${sub} with the virtualenv at /app/.venv (UV_PROJECT_ENVIRONMENT). The ignore file is written as Dockerfile.dockerignore beside the Dockerfile (BuildKit reads it instead of the context's .dockerignore), with paths relative to the context.${p.input.context === undefined ? ` \`context = "${buildContext}"\` under [tool.docksmith] (an edit comes with this result) tells Docksmith to check the COPY lines against it.` : ''}`);
+  }
   if (ws) {
     buildContext = ws.member.split('/').map(() => '..').join('/');
     const ctxEdit = p.input.context === undefined ? setDocksmithKeyEdit(req.pyprojectLabel, req.pyprojectText, 'context', JSON.stringify(buildContext)) : undefined;
@@ -632,8 +682,8 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   }
   if (!profile.locked && !ws) notes.push('No uv.lock next to pyproject.toml: the Dockerfile runs `uv sync` without `--locked`, so each build resolves versions anew. Run `uv lock` and commit uv.lock; Docksmith will then offer to add `--locked`.');
 
-  const copiedPaths = ['pyproject.toml', ...(profile.locked ? ['uv.lock'] : []), ...(profile.workspace?.manifests ?? []), ...copies.map((c) => c.path)];
-  const existingIgnore = (ws ? ws.root.files : req.files).read('.dockerignore');
+  const copiedPaths = [...['pyproject.toml', ...(profile.locked ? ['uv.lock'] : [])].map((f) => joinPath(sub, f)), ...(profile.workspace?.manifests ?? []), ...localManifests, ...copies.map((c) => c.path)];
+  const existingIgnore = (ws ? ws.root.files : pathContext ?? req.files).read('.dockerignore');
   if (existingIgnore !== undefined) {
     const patterns = parseDockerignore(existingIgnore);
     const blocked = copiedPaths.filter((c) => excludedBy(patterns, c));

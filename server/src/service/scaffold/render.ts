@@ -34,6 +34,13 @@ export interface ProjectProfile {
    * the workspace root, its package name (`--package`); without one, the root project is built.
    */
   workspace?: { package?: string; manifests: string[] };
+  /** Local path dependencies' pyproject.toml (context-relative): copied before the first sync, which skips installing them (`--no-install-local`). */
+  localManifests?: string[];
+  /**
+   * The project's folder relative to the build context, when the context is a folder above it (path
+   * dependencies outside the project): the builder works there, with the virtualenv at /app/.venv.
+   */
+  projectDir?: string;
 }
 
 const IMAGE_DIR = '/app';
@@ -61,12 +68,16 @@ function aptInstall(packages: string[], indent: string): string {
 }
 
 export function renderDockerfile(p: ProjectProfile): string {
-  const lockFiles = p.locked ? ['pyproject.toml', 'uv.lock'] : ['pyproject.toml'];
+  const sub = p.projectDir ? `${p.projectDir}/` : '';
+  const lockFiles = (p.locked ? ['pyproject.toml', 'uv.lock'] : ['pyproject.toml']).map((f) => sub + f);
   const locked = (p.locked ? ' --locked' : '') + (p.extras ?? []).map((e) => ` --extra ${e}`).join('') + (p.workspace?.package ? ` --package ${p.workspace.package}` : '');
-  const noProject = p.workspace ? '--no-install-workspace' : '--no-install-project';
+  const noProject = (p.workspace ? '--no-install-workspace' : '--no-install-project') + (p.localManifests?.length ? ' --no-install-local' : '');
   const cacheMount = 'RUN --mount=type=cache,target=/root/.cache/uv';
-  const rootFiles = p.copies.filter((c) => !c.isDir && !c.path.includes('/')).map((c) => c.path);
-  const nested = p.copies.filter((c) => c.isDir || c.path.includes('/'));
+  /** Where a context-relative path lands: below the working directory, or (outside the project's folder) under /app. */
+  const dest = (path: string) => (!sub ? `./${path}` : path.startsWith(sub) ? `./${path.slice(sub.length)}` : `${IMAGE_DIR}/${path}`);
+  const dirOf = (file: string) => file.slice(0, file.lastIndexOf('/') + 1);
+  const rootFiles = p.copies.filter((c) => !c.isDir && (sub ? c.path.startsWith(sub) && !c.path.slice(sub.length).includes('/') : !c.path.includes('/'))).map((c) => c.path);
+  const nested = p.copies.filter((c) => !rootFiles.includes(c.path));
   const image = `python:${p.python}-slim`;
   const out: string[] = [
     '# syntax=docker/dockerfile:1',
@@ -74,15 +85,16 @@ export function renderDockerfile(p: ProjectProfile): string {
     `FROM ${image} AS builder`,
     aptInstall(['gcc', 'g++', ...p.buildPackages], ' '),
     `COPY --from=ghcr.io/astral-sh/uv:${p.uvVersion} /uv /uvx /bin/`,
-    'ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=0',
-    `WORKDIR ${IMAGE_DIR}`,
+    `ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=0${sub ? ` UV_PROJECT_ENVIRONMENT=${IMAGE_DIR}/.venv` : ''}`,
+    `WORKDIR ${IMAGE_DIR}${sub ? `/${p.projectDir}` : ''}`,
     copyLine(lockFiles, './'),
-    // every member's pyproject.toml: uv checks the workspace's lock against all of them
-    ...(p.workspace?.manifests ?? []).map((m) => copyLine([m], `./${m.slice(0, m.lastIndexOf('/') + 1)}`)),
+    // every member's pyproject.toml: uv checks the workspace's lock against all of them; local path
+    // dependencies' too (their metadata is part of the lock)
+    ...[...(p.workspace?.manifests ?? []), ...(p.localManifests ?? [])].map((m) => copyLine([m], dest(dirOf(m)))),
     continued(cacheMount, [`    uv sync${locked} ${noProject} --no-dev`]),
   ];
   if (rootFiles.length) out.push(copyLine(rootFiles, './'));
-  for (const c of nested) out.push(c.isDir ? copyLine([`${c.path}/`], `./${c.path}/`) : copyLine([c.path], `./${c.path}`));
+  for (const c of nested) out.push(c.isDir ? copyLine([`${c.path}/`], `${dest(c.path)}/`) : copyLine([c.path], dest(c.path)));
   out.push(
     continued(cacheMount, [`    uv sync${locked} --no-dev`]),
     ...(p.collectstatic ? [`RUN ${IMAGE_DIR}/.venv/bin/python ${p.collectstatic} collectstatic --noinput`] : []),
