@@ -9,7 +9,7 @@ import { AppCandidate, AppKind } from './types';
 import { ProjectFiles, pythonFiles } from '../scaffold/files';
 import { CodeRoot } from '../scaffold/layout';
 import { FuncDef, ModuleInfo, PyIndex, lookup, paramsOf, resolveDotted } from './modules';
-import { Reader, parseCall } from './source';
+import { Reader, parseCall, splitTop } from './source';
 
 /** Dotted module of a project-relative .py file, seen from its import root. */
 export function moduleOf(file: string, importRoot: string): string {
@@ -94,6 +94,15 @@ export function factoryKind(idx: PyIndex, mod: ModuleInfo, def: FuncDef, depth =
   return undefined;
 }
 
+/** A function annotated to return a tuple, or with a `return a, b` statement. */
+function returnsTuple(mod: ModuleInfo, def: FuncDef): boolean {
+  if (def.returns && /^["']?(?:typing\.)?(?:tuple|Tuple)\b/.test(def.returns.trim())) return true;
+  return (mod.scopes.get(def.scope)?.stmts ?? []).some((st) => {
+    const m = /^return\s+([\s\S]+)$/.exec(st.text);
+    return !!m && splitTop(m[1]).filter((part) => part.text.trim()).length > 1;
+  });
+}
+
 export interface AppScanOptions {
   /** Django serves through ASGI (channels, daphne or uvicorn in the dependencies, and an asgi.py). */
   djangoAsgi?: boolean;
@@ -133,6 +142,8 @@ export function discoverApps(idx: PyIndex, files: string[], opts: AppScanOptions
     for (const def of top.defs.values()) {
       const kind = factoryKind(idx, mod, def);
       if (!isFactoryName(def.name) && !(FACTORY_SUFFIX.test(def.name) && kind)) continue;
+      // `return app, socketio` or `-> tuple[...]`: gunicorn would be handed a tuple, not an app
+      if (!kind && returnsTuple(mod, def)) continue;
       const required = paramsOf(def).filter((p) => !p.hasDefault && !p.star);
       raws.push({
         target: `${mod.module}:${def.name}()`, kind: 'factory', file, line: def.line, rank: 0, why: '', form: 'factory', text, def,

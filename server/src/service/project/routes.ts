@@ -473,7 +473,8 @@ export class RouteScanner {
 
   private describe(v: Value, text: string): string {
     switch (v.t) {
-      case 'unknown': return v.why;
+      // (the reason may already name the expression: "app is build_portal(), …")
+      case 'unknown': return v.why.startsWith(`${text} is `) ? v.why.slice(text.length + 4) : v.why;
       case 'external': return `${v.qual} (from outside the project)`;
       case 'module': return `the module ${v.name}`;
       case 'str': return `the string "${v.v}"`;
@@ -555,8 +556,8 @@ export class RouteScanner {
             if (result.t === 'list') result = { t: 'list', items };
           } else if (result.t === 'str') result = { t: 'unknown', why: `${b.name} is changed after it is set (${b.mod.file}:${augments[0].stmt.line + 1})` };
         }
-        if (result.t === 'unknown' && !/not a string literal|refers|assigned|condition|extended|changed|f-string|defined/.test(result.why)) {
-          result = { t: 'unknown', why: `${b.name} is ${short(plain[0].expr, 50)}, not a string literal` };
+        if (result.t === 'unknown' && !/not a string literal|refers|assigned|condition|extended|changed|f-string|defined|computed/.test(result.why)) {
+          result = { t: 'unknown', why: `${b.name} is ${short(plain[0].expr, 50)}, computed at run time` };
         }
         // only module constants stand for a path: a variable in a function or class is not followed
         if (b.scope && result.t === 'str') {

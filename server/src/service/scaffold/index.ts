@@ -381,6 +381,32 @@ function memberFileName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') || 'service';
 }
 
+/**
+ * Top-level modules and packages beside `file` (in its import root) that it imports, and those they
+ * import in turn (at most 100 files read), as copies. Imports are read as text, indented ones too
+ * (imports inside functions run when they are called); what is not there is left to the installed packages.
+ */
+function siblingImports(files: ProjectFiles, file: string, root: string, limit = 100): { path: string; isDir: boolean }[] {
+  const out = new Map<string, boolean>();
+  const queue = [file];
+  const seen = new Set(queue);
+  while (queue.length && seen.size <= limit) {
+    const text = files.read(queue.shift()!) ?? '';
+    for (const m of text.matchAll(/^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b|import[ \t]+([A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*))/gm)) {
+      const names = m[1] ? [m[1]] : m[2].split(',').map((x) => x.trim().split('.')[0]);
+      for (const name of names) {
+        const mod = joinPath(root, `${name}.py`);
+        const pkg = joinPath(root, name);
+        if (exists(files, mod) === 'file') {
+          if (!out.has(mod)) { out.set(mod, false); if (!seen.has(mod)) { seen.add(mod); queue.push(mod); } }
+        } else if (exists(files, joinPath(pkg, '__init__.py')) === 'file' && !out.has(pkg)) out.set(pkg, true);
+      }
+    }
+  }
+  out.delete(file);
+  return [...out].map(([path, isDir]) => ({ path, isDir }));
+}
+
 /** `files` seen from `dir`. */
 function subFiles(files: ProjectFiles, dir: string): ProjectFiles {
   return { list: (d) => files.list(joinPath(dir, d)), read: (f) => files.read(joinPath(dir, f)) };
@@ -545,6 +571,13 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     if (!copies.some((c) => c.path === targetFile || targetFile.startsWith(c.path + '/'))) {
       addCopy({ path: copyPath, isDir: rel.length > 1 });
       notes.push(`${app.target} lives in ${targetFile}, outside the packages the build backend names: the Dockerfile copies ${copyPath}${rel.length > 1 ? '/' : ''} too.`);
+    }
+    // a module beside its siblings (app.py importing app_factory, which imports ext): they go in too
+    if (rel.length === 1) {
+      const isCopied = (path: string) => copies.some((c) => c.path === path || path.startsWith(c.path + '/'));
+      const siblings = siblingImports(req.files, targetFile, root ?? '').filter((c) => !isCopied(c.path));
+      for (const c of siblings) addCopy(c);
+      if (siblings.length) notes.push(`${targetFile} imports, directly or through them, ${siblings.map((c) => c.path + (c.isDir ? '/' : '')).join(', ')} from beside it: the Dockerfile copies ${siblings.length > 1 ? 'them' : 'it'} too.`);
     }
   }
   for (const [dep, src] of Object.entries(obj(uvSourcesOf(p.data)) ?? {})) {
