@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # npm test: every test. Installs npm packages when missing, builds, then runs
-#   1. the generated-docs check (docs/rules and the README rule table match the rules' metadata)
+#   1. the generated-docs check (docs/rules and the README rule table match the rules' metadata),
+#      then `npm run package`: the VSIX (test/package checks it, the editor tests install it)
 #   2. unit + fixture tests, LSP protocol tests and the scaffold runtime test (node --test; the
 #      runtime test needs Debian's gunicorn, python3-uvicorn, python3-fastapi: .ci/run installs them)
 #   3. `npm start` smoke (the quick-start command serves the example with the extension)
@@ -36,8 +37,16 @@ if ! npm run -s build || ! npx tsc -p .; then echo "build failed"; echo "0 passe
 step "generated docs are current"
 if node scripts/gen-docs.mjs --check; then passed=$((passed + 1)); else fail "docs check"; fi
 
-step "unit, fixture, protocol and runtime tests (node --test)"
+step "package the VSIX (npm run package)"
+# vsce's output goes to test/package (no warnings); npm run package leaves the dev bundles in dist/
+VSCE_LOG=$(mktemp)
+trap 'rm -f "$LOG" "$VSCE_LOG"' EXIT
+if npm run -s package > "$VSCE_LOG" 2>&1; then tail -n 3 "$VSCE_LOG"; passed=$((passed + 1)); else cat "$VSCE_LOG"; fail "npm run package"; fi
+export DOCKSMITH_VSCE_LOG="$VSCE_LOG"
+
+step "unit, fixture, package, protocol and runtime tests (node --test)"
 suites=(out/test/unit/)
+[ -d out/test/package ] && suites+=(out/test/package/)
 [ -d out/test/protocol ] && suites+=(out/test/protocol/)
 [ -d out/test/runtime ] && suites+=(out/test/runtime/)
 [ -d out/test/editors ] && suites+=(out/test/editors/)
