@@ -2,8 +2,10 @@
 # npm test: every test. Installs npm packages when missing, builds, then runs
 #   1. the generated-docs check (docs/rules and the README rule table match the rules' metadata),
 #      then `npm run package`: the VSIX (test/package checks it, the editor tests install it)
-#   2. unit + fixture tests, LSP protocol tests and the scaffold runtime test (node --test; the
-#      runtime test needs Debian's gunicorn, python3-uvicorn, python3-fastapi: .ci/run installs them)
+#   2. unit + fixture tests, the package tests (the VSIX; pre-commit installing the hook from a tag,
+#      which needs Debian's pre-commit and the npm registry), LSP protocol tests and the scaffold
+#      runtime test (node --test; the runtime test needs Debian's gunicorn, python3-uvicorn,
+#      python3-fastapi: .ci/run installs them)
 #   3. `npm start` smoke (the quick-start command serves the example with the extension)
 #   4. real-editor tests in code-server + Chromium (installs them into .editor-test/ on first run)
 # Exits non-zero when anything fails or did not run; the last line is "N passed, N failed".
@@ -20,13 +22,15 @@ if [ ! -d node_modules/dockerfile-ast ] || [ ! -d node_modules/esbuild ]; then
   npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-# The runtime test needs Debian's gunicorn/uvicorn/fastapi, the Neovim test needs nvim. As root with
+# The runtime test needs Debian's gunicorn/uvicorn/fastapi, the Neovim test needs nvim, the hook
+# install test (test/package/pre-commit) needs pre-commit. As root with
 # apt-get (a fresh machine, like CI) they are installed here too, so `npm test` alone is enough;
 # otherwise those tests fail and say which package to install.
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  if [ ! -x /usr/bin/gunicorn ] || ! /usr/bin/python3 -c 'import uvicorn.workers, fastapi' >/dev/null 2>&1 || ! command -v nvim >/dev/null; then
-    step "apt-get install gunicorn python3-uvicorn python3-fastapi neovim"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gunicorn python3-uvicorn python3-fastapi neovim >/dev/null \
+  if [ ! -x /usr/bin/gunicorn ] || ! /usr/bin/python3 -c 'import uvicorn.workers, fastapi' >/dev/null 2>&1 || ! command -v nvim >/dev/null \
+    || ! command -v pre-commit >/dev/null; then
+    step "apt-get install gunicorn python3-uvicorn python3-fastapi neovim pre-commit"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gunicorn python3-uvicorn python3-fastapi neovim pre-commit >/dev/null \
       || echo "apt-get install failed: the runtime and Neovim tests will say what is missing"
   fi
 fi
