@@ -2,7 +2,8 @@
 // extension needs at run time (bundles, rule docs, snippets, grammar, icon, README, CHANGELOG,
 // LICENSE), a manifest with repository and icon, and vsce printing no warning.
 // scripts/test-all.sh packages first and passes vsce's output in DOCKSMITH_VSCE_LOG; run alone,
-// this test runs `npm run package` itself.
+// this test runs `npm run package` itself, which rewrites dist/ (the production build, then the
+// development build again): do not run it alone next to other tests that use dist/.
 
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
