@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # npm test: every test. Installs npm packages when missing, builds, then runs
-#   1. the generated-docs check (docs/rules and the README rule table match the rules' metadata)
-#   2. unit + fixture tests, LSP protocol tests and the scaffold runtime test (node --test; the
-#      runtime test needs Debian's gunicorn, python3-uvicorn, python3-fastapi: .ci/run installs them)
+#   1. the generated-docs check (docs/rules and the README rule table match the rules' metadata),
+#      then `npm run package`: the VSIX (test/package checks it, the editor tests install it)
+#   2. unit + fixture tests, the package tests (the VSIX; pre-commit installing the hook from a tag,
+#      which needs Debian's pre-commit and the npm registry), LSP protocol tests and the scaffold
+#      runtime test (node --test; the runtime test needs Debian's gunicorn, python3-uvicorn,
+#      python3-fastapi: .ci/run installs them)
 #   3. `npm start` smoke (the quick-start command serves the example with the extension)
 #   4. real-editor tests in code-server + Chromium (installs them into .editor-test/ on first run)
 # Exits non-zero when anything fails or did not run; the last line is "N passed, N failed".
@@ -19,13 +22,15 @@ if [ ! -d node_modules/dockerfile-ast ] || [ ! -d node_modules/esbuild ]; then
   npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-# The runtime test needs Debian's gunicorn/uvicorn/fastapi, the Neovim test needs nvim. As root with
+# The runtime test needs Debian's gunicorn/uvicorn/fastapi, the Neovim test needs nvim, the hook
+# install test (test/package/pre-commit) needs pre-commit. As root with
 # apt-get (a fresh machine, like CI) they are installed here too, so `npm test` alone is enough;
 # otherwise those tests fail and say which package to install.
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  if [ ! -x /usr/bin/gunicorn ] || ! /usr/bin/python3 -c 'import uvicorn.workers, fastapi' >/dev/null 2>&1 || ! command -v nvim >/dev/null; then
-    step "apt-get install gunicorn python3-uvicorn python3-fastapi neovim"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gunicorn python3-uvicorn python3-fastapi neovim >/dev/null \
+  if [ ! -x /usr/bin/gunicorn ] || ! /usr/bin/python3 -c 'import uvicorn.workers, fastapi' >/dev/null 2>&1 || ! command -v nvim >/dev/null \
+    || ! command -v pre-commit >/dev/null; then
+    step "apt-get install gunicorn python3-uvicorn python3-fastapi neovim pre-commit"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gunicorn python3-uvicorn python3-fastapi neovim pre-commit >/dev/null \
       || echo "apt-get install failed: the runtime and Neovim tests will say what is missing"
   fi
 fi
@@ -36,8 +41,16 @@ if ! npm run -s build || ! npx tsc -p .; then echo "build failed"; echo "0 passe
 step "generated docs are current"
 if node scripts/gen-docs.mjs --check; then passed=$((passed + 1)); else fail "docs check"; fi
 
-step "unit, fixture, protocol and runtime tests (node --test)"
+step "package the VSIX (npm run package)"
+# vsce's output goes to test/package (no warnings); npm run package leaves the dev bundles in dist/
+VSCE_LOG=$(mktemp)
+trap 'rm -f "$LOG" "$VSCE_LOG"' EXIT
+if npm run -s package > "$VSCE_LOG" 2>&1; then tail -n 3 "$VSCE_LOG"; passed=$((passed + 1)); else cat "$VSCE_LOG"; fail "npm run package"; fi
+export DOCKSMITH_VSCE_LOG="$VSCE_LOG"
+
+step "unit, fixture, package, protocol and runtime tests (node --test)"
 suites=(out/test/unit/)
+[ -d out/test/package ] && suites+=(out/test/package/)
 [ -d out/test/protocol ] && suites+=(out/test/protocol/)
 [ -d out/test/runtime ] && suites+=(out/test/runtime/)
 [ -d out/test/editors ] && suites+=(out/test/editors/)

@@ -8,10 +8,12 @@
 #      under the JSON file and linked back to the Dockerfile line; typing in the open JSON re-lints),
 #      ui-grammar.js (pragma highlighting, token inspector),
 #      ui-scaffold.js (the Create Dockerfile command from the palette, the existing-Dockerfile diff
-#      and Cancel).
+#      and Cancel), ui-vsix.js (the VSIX of `npm run package` installed with --install-extension
+#      into a fresh extensions folder, code-server without a development extension: its Problems row
+#      and the rule page link inside the installed folder).
 # Installs code-server 4.100.3 + playwright-core into .editor-test/ when missing, builds, runs
-# them all, kills every code-server process group it started, prints "N passed, N failed" (total)
-# last and exits non-zero if anything failed or did not run.
+# them all (the build step also packages the VSIX; with SKIP_BUILD=1 it must exist), kills every
+# code-server process group it started, prints "N passed, N failed" (total) last and exits non-zero if anything failed or did not run.
 # Nothing sleeps to "give it time": each step first polls until the extension is up (suite: a root
 # hook waits for isActive, every contributed command in vscode.commands.getCommands and the first
 # diagnostics; ui-e2e/ui-poetry/ui-taskdef/ui-grammar: a Docksmith row in the Problems panel; ui-scaffold: the
@@ -58,6 +60,8 @@ if [ "${SKIP_BUILD:-}" != 1 ]; then
   t=$SECONDS
   if ! npm run -s build; then echo "npm run build failed"; echo "0 passed, 1 failed"; exit 1; fi
   if ! npx tsc -p .; then echo "tsc -p . failed"; echo "0 passed, 1 failed"; exit 1; fi
+  # the VSIX for ui-vsix.js (npm run package puts the development bundles back into dist/)
+  if ! npm run -s package >/dev/null; then echo "npm run package failed"; echo "0 passed, 1 failed"; exit 1; fi
   echo "   (build $((SECONDS-t))s)"
 fi
 
@@ -85,6 +89,7 @@ run_step ui-poetry node test/editor/ui-poetry.js "$EXT"
 run_step ui-taskdef node test/editor/ui-taskdef.js "$EXT"
 run_step ui-grammar node test/editor/ui-grammar.js "$EXT"
 run_step ui-scaffold node test/editor/ui-scaffold.js "$EXT"
+run_step ui-vsix node test/editor/ui-vsix.js
 kill_groups_in "$EDITOR_TEST_PIDS"
 echo "== editor tests took $((SECONDS-t_all))s; screenshots in .editor-test/shots/"
 echo "$TOTAL_PASSED passed, $TOTAL_FAILED failed"
