@@ -71,7 +71,8 @@ function fromHover(a: Analysis, stage: Stage): string {
     const { name, tag, digest } = parseImageRef(image);
     if (isPythonImage(name)) {
       const v = judgePythonTag(tag, digest, a.standard.python.value);
-      lines.push(v ? bad(`Base \`${image}\`${resolved} is ${v.problem}. Standard: \`python:${a.standard.python.value}-slim\`.`)
+      // the base-image finding says what is wrong; the hover says why the standard's image is better
+      lines.push(v ? bad(`Base \`${image}\`${resolved} is not the standard's \`python:${a.standard.python.value}-slim\` (the base-image finding says why). Slim is Debian with glibc, so manylinux wheels install without compilers, at a fraction of the full image's size; the pinned minor keeps every build on the Python the service was tested with.`)
         : ok(`Base \`${image}\`${resolved} is a pinned slim Python image (standard: \`python:${a.standard.python.value}-slim\`).`));
     } else lines.push(`Base \`${image}\`${resolved} is not the official python image; the standard builds Python stages on \`python:${a.standard.python.value}-slim\`.`);
   }
