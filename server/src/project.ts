@@ -200,10 +200,13 @@ export class ProjectLoader {
     // BuildKit reads `<Dockerfile>.dockerignore` beside the Dockerfile before the context's .dockerignore
     const own = `${dockerfile}.dockerignore`;
     const ignoreFile = this.exists(own) ? own : this.exists(path.join(dir, '.dockerignore')) ? path.join(dir, '.dockerignore') : undefined;
-    const key = `${dir}\0${ignoreFile ?? ''}`;
+    // messages name the context relative to the workspace root, else to the Dockerfile's folder: never by absolute path
+    const inRoot = (p: string) => !!root && (p === root || p.startsWith(root + path.sep));
+    const from = inRoot(dir) ? root! : path.dirname(dockerfile);
+    const key = `${dir}\0${ignoreFile ?? ''}\0${from}`;
     const hit = this.contexts.get(key);
     if (hit && !hit.stale) return hit.value;
-    const label = (p: string) => (root && (p === root || p.startsWith(root + path.sep)) ? path.relative(root, p) || '.' : p).split(path.sep).join('/');
+    const label = (p: string) => (path.relative(from, p) || '.').split(path.sep).join('/');
     const text = ignoreFile ? this.read(ignoreFile, function text(t: string) { return t; }) : undefined;
     const value = snapshotContext(cachedDiskFiles(dir), {
       label: label(dir), dir,

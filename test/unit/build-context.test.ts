@@ -98,3 +98,29 @@ describe('build-context: what COPY . takes along', () => {
     assert.deepEqual(found('FROM python:3.11-slim\nCOPY . .\n', ctxFor('.git\n.venv\n**/.env*\n**/*.pem\n**/__pycache__\n')), []);
   });
 });
+
+describe('build-context: the context named in messages', () => {
+  it('a context outside the workspace folder is named relative to the Dockerfile, never by absolute path', () => {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const os = require('node:os') as typeof import('node:os');
+    const path = require('node:path') as typeof import('node:path');
+    const { ProjectLoader } = require('../../server/src/project') as typeof import('../../server/src/project');
+    const { RULE_NAMES } = require('../../server/src/service/rules') as typeof import('../../server/src/service/rules');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'docksmith-ctx-'));
+    try {
+      // the workspace folder open in the editor is repo/services/svc; the context is repo (two up)
+      const svc = path.join(tmp, 'repo', 'services', 'svc');
+      fs.mkdirSync(svc, { recursive: true });
+      fs.writeFileSync(path.join(svc, 'pyproject.toml'), '[project]\nname = "svc"\nversion = "1"\ndependencies = ["fastapi"]\n\n[tool.docksmith]\ncontext = "../.."\n');
+      const dockerfile = path.join(svc, 'Dockerfile');
+      const doc = 'FROM python:3.11-slim\nCOPY services/svc/pyproject.toml ./\nCOPY services/svc/app/ ./app/\n';
+      fs.writeFileSync(dockerfile, doc);
+      const proj = new ProjectLoader(RULE_NAMES).load(dockerfile, svc);
+      const d = lint(doc, { standard: makeStandard(proj.layers), facts: proj.facts }, ['build-context']);
+      const missing = d.find((x) => doc.slice(x.start, x.end) === 'services/svc/app/');
+      assert.ok(missing, JSON.stringify(d.map((x) => x.message)));
+      assert.match(missing.message, /in the build context \(\.\.\/\.\.\)/);
+      for (const x of d) assert.ok(!x.message.includes(tmp), x.message);
+    } finally { fs.rmSync(tmp, { recursive: true, force: true }); }
+  });
+});
