@@ -157,6 +157,10 @@ describe('deploy projects: ProjectLoader + lint on test/fixtures/projects/deploy
       const dir = copyProject(name, 'main');
       const first = lintProject(loader, dir, exp.dockerfile);
       assert.deepEqual(first.errors, [], `${name}: a rule threw`);
+      // messages name files relative to the workspace, never by absolute path
+      for (const d of first.diagnostics) {
+        for (const text of [d.message, ...(d.related ?? []).map((r) => r.message)]) assert.ok(!text.includes(TMP), `${name}: ${d.rule} message carries an absolute path: ${text}`);
+      }
 
       // the judged truth ± known differences; entries of rules that do not exist yet are skipped
       const skipped: string[] = [];
