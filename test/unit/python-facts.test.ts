@@ -288,6 +288,27 @@ describe('python facts: apps', () => {
     assert.match(f.apps[1].why, /mounted by app\.mount\("\/v2", sub\)/);
     assert.deepEqual(routes(f), ['GET /v2/x b.py:2']);
   });
+
+  it('an app wrapped in middleware or a lifespan wrapper is served as the outermost object; a factory returning a tuple is none', () => {
+    const f = facts({
+      'pyproject.toml': pyproject(['django', 'channels']),
+      'proj/asgi.py': [
+        'from django.core.asgi import get_asgi_application', 'from channels.routing import ProtocolTypeRouter',
+        'django_app = get_asgi_application()', 'class TracingAsgi:', '    def __init__(self, app):', '        self.app = app',
+        'application = TracingAsgi(ProtocolTypeRouter({"http": django_app}))',
+      ].join('\n'),
+      'proj/wsgi.py': 'from django.core.wsgi import get_wsgi_application\ndef lifetime_wrapper(f):\n    return f\napplication = lifetime_wrapper(get_wsgi_application())\n',
+      'proj/factory.py': 'from flask import Flask\ndef create_app():\n    app = Flask(__name__)\n    return app, {"jobs": []}\n',
+      // not a wrapper: a call whose name says nothing about wrapping, of an app
+      'proj/api.py': 'from flask import Flask\nfrom flask_restx import Api\nweb = Flask(__name__)\napi = Api(web)\n',
+    });
+    const t = targets(f);
+    assert.ok(t.indexOf('proj.asgi:application') < t.indexOf('proj.asgi:django_app'), t.join(' '));
+    assert.match(f.apps.find((a) => a.target === 'proj.asgi:application')!.why, /Django ASGI application wrapped in TracingAsgi\(ProtocolTypeRouter/);
+    assert.equal(f.apps.find((a) => a.target === 'proj.wsgi:application')?.kind, 'django');
+    assert.ok(!t.includes('proj.factory:create_app()'), t.join(' '));
+    assert.ok(!t.includes('proj.api:api'), t.join(' '));
+  });
 });
 
 describe('python facts: routes', () => {

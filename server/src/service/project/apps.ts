@@ -9,7 +9,7 @@ import { AppCandidate, AppKind } from './types';
 import { ProjectFiles, pythonFiles } from '../scaffold/files';
 import { CodeRoot } from '../scaffold/layout';
 import { FuncDef, ModuleInfo, PyIndex, lookup, paramsOf, resolveDotted } from './modules';
-import { Reader, parseCall, splitTop } from './source';
+import { Reader, argOf, parseCall, short, splitTop } from './source';
 
 /** Dotted module of a project-relative .py file, seen from its import root. */
 export function moduleOf(file: string, importRoot: string): string {
@@ -44,6 +44,9 @@ export function notAppSource(file: string): boolean {
   return /(?:^|\/)(?:tests?|testing|migrations|alembic)\//.test(file) || file === 'docs/conf.py';
 }
 
+/** Callees that wrap an ASGI/WSGI app in another one (middleware, lifespan wrappers). */
+const WRAPPER = /middleware|wrap|asgi|wsgi|lifespan|lifetime|whitenoise|proxyfix/i;
+
 const CONVENTIONAL = new Set(['main.py', 'app.py', 'asgi.py', 'wsgi.py']);
 const OFF_PATH = /(?:^|\/)(examples?|samples?|scripts?|docs?|benchmarks?|notebooks?)\//;
 
@@ -55,7 +58,7 @@ function isCli(file: string, text: string): boolean {
 }
 
 /** What an expression makes: an app kind, by constructor or by the factory it calls. */
-export function appKindOf(idx: PyIndex, mod: ModuleInfo, scope: string, expr: string, depth = 0): { kind: AppKind; factory?: { mod: ModuleInfo; def: FuncDef } } | undefined {
+export function appKindOf(idx: PyIndex, mod: ModuleInfo, scope: string, expr: string, depth = 0): { kind: AppKind; factory?: { mod: ModuleInfo; def: FuncDef }; wraps?: string } | undefined {
   if (depth > 4) return undefined;
   const call = parseCall(expr);
   if (call) {
@@ -68,6 +71,15 @@ export function appKindOf(idx: PyIndex, mod: ModuleInfo, scope: string, expr: st
       if (k || isFactoryName(binding.def.name)) return { kind: k ?? 'factory', factory: { mod: binding.mod, def: binding.def } };
     }
     if (binding.t !== 'def' && FACTORY_NAMES.has(last)) return { kind: 'factory' };
+    // a wrapper around an app serves that app: `SentryAsgiMiddleware(app)`,
+    // `lifetime_wrapper(get_asgi_application())`, a project class `AppAsgi(ProtocolTypeRouter(…))`
+    if (WRAPPER.test(last)) {
+      const inner = argOf(call.args, 0);
+      if (inner && inner !== 'spread') {
+        const k = appKindOf(idx, mod, scope, inner.text, depth + 1);
+        if (k && k.kind !== 'factory') return { kind: k.kind, wraps: short(inner.text, 40) };
+      }
+    }
     return undefined;
   }
   const name = /^[A-Za-z_]\w*$/.test(expr.trim()) ? expr.trim() : undefined;
@@ -117,6 +129,8 @@ interface Raw extends AppCandidate {
   def?: FuncDef;
   via?: string;
   returns?: AppKind;
+  /** A wrapper around another app object: what gunicorn should serve rather than the app inside it. */
+  wraps?: boolean;
 }
 
 /** Every app object and factory in `files` (module-indexed by `idx`), best first. */
@@ -134,8 +148,8 @@ export function discoverApps(idx: PyIndex, files: string[], opts: AppScanOptions
         if (a.stmt.blocks.length || a.augmented) continue;
         const k = appKindOf(idx, mod, '', a.expr);
         if (!k) continue;
-        const viaFactory = k.factory ? ` from ${k.factory.def.name}()` : k.kind === 'factory' ? ` from ${parseCall(a.expr)?.callee ?? 'a factory'}()` : '';
-        raws.push({ target: `${mod.module}:${name}`, kind: k.kind, file, line: a.stmt.line, rank: 0, why: '', form: 'object', text, factoryOf: k.factory?.def, via: viaFactory });
+        const viaFactory = k.wraps ? ` wrapped in ${parseCall(a.expr)?.callee ?? 'a wrapper'}(${k.wraps})` : k.factory ? ` from ${k.factory.def.name}()` : k.kind === 'factory' ? ` from ${parseCall(a.expr)?.callee ?? 'a factory'}()` : '';
+        raws.push({ target: `${mod.module}:${name}`, kind: k.kind, file, line: a.stmt.line, rank: 0, why: '', form: 'object', text, factoryOf: k.factory?.def, via: viaFactory, ...(k.wraps ? { wraps: true } : {}) });
         break;
       }
     }
@@ -218,6 +232,8 @@ function rank(idx: PyIndex, raws: Raw[], files: string[], opts: AppScanOptions) 
       const ref = e.named.get(`${module}:${attr}`) ?? e.named.get(`${module}:*`);
       if (ref) { r.rank += 20; why.push(`named by ${ref}`); }
       if (attr === 'app' || attr === 'application') r.rank += 3;
+      // the outermost object serves the middleware too
+      if (r.wraps) r.rank += 4;
       if (r.kind === 'django' || r.kind === 'django-asgi') {
         const preferred = opts.djangoAsgi ? 'django-asgi' : 'django';
         if (r.kind === preferred) { r.rank += 5; why.push(opts.djangoAsgi ? 'the project serves Django through ASGI' : 'the standard serves Django through WSGI'); } else r.rank -= 5;
