@@ -539,11 +539,17 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   const isFlask = app.kind === 'flask' || (app.kind !== 'fastapi' && runtime.has('flask'));
   const copied = new Set(copies.map((c) => c.path));
   const addCopy = (c: { path: string; isDir: boolean }) => { if (!copied.has(c.path) && ![...copied].some((x) => c.path.startsWith(x + '/'))) { copied.add(c.path); copies.push(c); } };
+  // Django's manage.py: at the root, or in an import root of a src layout (src/manage.py)
+  const djangoDir = !isDjango ? undefined : exists(req.files, 'manage.py') === 'file' ? ''
+    : layout.roots.map((r) => r.importRoot).find((d) => d && exists(req.files, joinPath(d, 'manage.py')) === 'file');
+  const managePy = djangoDir === undefined ? undefined : joinPath(djangoDir, 'manage.py');
   if (isDjango) {
-    if (exists(req.files, 'manage.py') === 'file') addCopy({ path: 'manage.py', isDir: false });
-    for (const r of packagesIn(req.files, '', false)) addCopy(r);
+    if (managePy) addCopy({ path: managePy, isDir: false });
+    for (const r of packagesIn(req.files, djangoDir ?? '', false)) addCopy(r);
   }
-  if (isDjango || isFlask) for (const d of ['templates', 'static', 'locale']) if (exists(req.files, d) === 'dir') addCopy({ path: d, isDir: true });
+  if (isDjango || isFlask) {
+    for (const base of new Set(['', djangoDir ?? ''])) for (const d of ['templates', 'static', 'locale']) if (exists(req.files, joinPath(base, d)) === 'dir') addCopy({ path: joinPath(base, d), isDir: true });
+  }
   const workspaceDeps: { dep: string; folder: string }[] = [];
   const pathDeps: { dep: string; rel: string }[] = [];
   // Members of the project's own workspace that it installs: their code goes in before the second sync.
@@ -626,11 +632,11 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   let collectstatic = false;
   if (isDjango) {
     const settings = djangoSettings(req.files, facts);
-    if (settings.some((f) => /^\s*STATIC_ROOT\s*[:=]/m.test(req.files.read(f) ?? '')) && exists(req.files, 'manage.py') === 'file') {
+    if (settings.some((f) => /^\s*STATIC_ROOT\s*[:=]/m.test(req.files.read(f) ?? '')) && managePy) {
       collectstatic = true;
-      notes.push('STATIC_ROOT is set: the builder runs `manage.py collectstatic --noinput`, so the image serves its static files (the settings module must import without runtime secrets; give build-time defaults if it reads them from the environment).');
+      notes.push(`STATIC_ROOT is set: the builder runs \`${managePy} collectstatic --noinput\`, so the image serves its static files (the settings module must import without runtime secrets; give build-time defaults if it reads them from the environment).`);
     }
-    notes.push('Migrations are not run by the image\'s CMD: run `python manage.py migrate` as a separate ECS task (a one-off task with the same image and the command overridden) before the new service version starts.');
+    notes.push(`Migrations are not run by the image's CMD: run \`python ${managePy ?? 'manage.py'} migrate\` as a separate ECS task (a one-off task with the same image and the command overridden) before the new service version starts.`);
   }
   const uvSettings = obj(obj(p.data.tool)?.uv);
   const installed = uvSettings?.package === true || (uvSettings?.package !== false && !!obj(p.data['build-system']));
@@ -664,7 +670,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   const profile: ProjectProfile = {
     name: p.name, python, uvVersion, locked: ws ? ws.locked : exists(req.files, 'uv.lock') === 'file', app: app.target, workerClass,
     workers: workersFor(vcpu), port: std.port.value, healthPath: std.healthPath.value, uid: std.uid.value,
-    copies, pythonPath, buildPackages, runtimePackages: native.runtime, extras, collectstatic: collectstatic ? (ws ? `${ws.member}/manage.py` : 'manage.py') : undefined,
+    copies, pythonPath, buildPackages, runtimePackages: native.runtime, extras, collectstatic: collectstatic && managePy ? (ws ? `${ws.member}/${managePy}` : managePy) : undefined,
     ...(ws ? { workspace: { package: p.name, manifests: ws.members.filter((m) => m !== '').map((m) => `${m}/pyproject.toml`) } }
       : own?.members.length ? { workspace: { manifests: own.members.map((m) => `${m}/pyproject.toml`) } } : {}),
     ...(localManifests.length ? { localManifests } : {}), ...(sub ? { projectDir: sub } : {}),
