@@ -518,6 +518,22 @@ describe('scaffold: images that start (server/core fixes)', () => {
     assert.equal(vendored.buildContext, undefined);
   });
 
+  it('build-time files: setuptools setup.py/setup.cfg and hatch force-include copied; a missing force-included folder and a hook that runs npm are said', () => {
+    const setuptools = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn'], '[build-system]\nrequires = ["setuptools>=69"]\nbuild-backend = "setuptools.build_meta"\n'),
+      { ...fastapiMain(), 'setup.py': 'from setuptools import setup\nsetup()\n', 'setup.cfg': '[metadata]\n' }));
+    assert.match(setuptools.dockerfile, /^COPY setup\.py setup\.cfg \.\/$/m);
+    const hatch = (tree: Record<string, string>) => scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn'],
+      '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n[tool.hatch.build.hooks.custom]\n[tool.hatch.build.targets.wheel]\npackages = ["svc"]\n[tool.hatch.build.targets.wheel.force-include]\n"ui/dist" = "svc/static"\n'),
+      { ...fastapiMain(), 'hatch_build.py': 'import subprocess\nfrom hatchling.builders.hooks.plugin.interface import BuildHookInterface\nclass Hook(BuildHookInterface):\n    def initialize(self, version, build_data):\n        subprocess.run(["npm", "run", "build"], check=True)\n', ...tree }));
+    const missing = hatch({});
+    assert.ok(missing.notes.some((n) => n.includes('names ui/dist, which does not exist') && n.includes('force-included')), missing.notes.join('\n'));
+    assert.ok(missing.notes.some((n) => n.includes('hatch_build.py runs Node.js tooling') && n.includes('HATCH_BUILD_NO_HOOKS')), missing.notes.join('\n'));
+    // a force-included folder that is there is copied as a folder (not its contents into ./)
+    const present = hatch({ 'ui/dist/index.html': '<html></html>' });
+    assert.match(present.dockerfile, /^COPY ui\/dist\/ \.\/ui\/dist\/$/m);
+    assert.ok(!present.notes.some((n) => n.includes('names ui/dist')));
+  });
+
   it('requires-python with a pre-release upper bound picks the minor below it', () => {
     const r = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn']).replace('version = "1"', 'version = "1"\nrequires-python = ">=3.12,<3.13.0a1"'), fastapiMain()));
     assert.match(r.dockerfile, /^FROM python:3\.12-slim AS builder$/m);

@@ -360,7 +360,7 @@ function memberCode(files: ProjectFiles, folder: string, fallbackName: string): 
   if (!data) return { copies: [], importRoots: [] };
   const name = typeof obj(data.project)?.name === 'string' ? String(obj(data.project)!.name) : fallbackName;
   const roots = findLayout(data, view, name).roots;
-  const copies = [...metadataFiles(data, view).found.map((f) => ({ path: f, isDir: false })), ...roots.map((r) => ({ path: r.path, isDir: r.isDir }))];
+  const copies = [...metadataFiles(data, view).found.map((f) => ({ path: f, isDir: exists(view, f) === 'dir' })), ...roots.map((r) => ({ path: r.path, isDir: r.isDir }))];
   return { copies: copies.map((c) => ({ path: joinPath(folder, c.path), isDir: c.isDir })), importRoots: roots.map((r) => joinPath(folder, r.importRoot)) };
 }
 
@@ -532,8 +532,16 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
 
   // What the project install needs in the build context.
   const meta = metadataFiles(p.data, req.files);
-  for (const m of meta.missing) notes.push(`pyproject.toml names ${m}, which does not exist: the build backend will refuse to build until it does.`);
-  const copies = [...meta.found.map((f) => ({ path: f, isDir: false })), ...layout.roots.map((r) => ({ path: r.path, isDir: r.isDir }))];
+  for (const m of meta.missing) notes.push(`pyproject.toml names ${m}, which does not exist: the build backend will refuse to build until it does${/force-include/.test(req.pyprojectText) && !/\.(md|rst|txt)$/i.test(m) ? ' (a force-included path that a build step makes, such as a frontend build, has to be made before the second `uv sync`)' : ''}.`);
+  // a build hook that runs Node: the builder has none
+  for (const f of meta.found) {
+    if (!/\.py$/.test(f) || !/hatch/.test(f + req.pyprojectText)) continue;
+    const hook = req.files.read(f) ?? '';
+    if (/\b(?:npm|npx|yarn|pnpm|node)\b/.test(hook) && /subprocess|os\.system|check_call|check_output|\brun\(/.test(hook)) {
+      notes.push(`The hatch build hook ${f} runs Node.js tooling (npm, yarn or node), which the builder does not have: the second \`uv sync\` fails. Build the frontend in a node stage and copy its output into the builder before that sync, or set \`ENV HATCH_BUILD_NO_HOOKS=true\` in the builder when the image does not need what the hook makes.`);
+    }
+  }
+  const copies = [...meta.found.map((f) => ({ path: f, isDir: exists(req.files, f) === 'dir' })), ...layout.roots.map((r) => ({ path: r.path, isDir: r.isDir }))];
   // Web frameworks read more than the package at run time: Django its apps, both their templates and static files.
   const isDjango = app.kind === 'django' || app.kind === 'django-asgi' || (app.kind !== 'fastapi' && runtime.has('django'));
   const isFlask = app.kind === 'flask' || (app.kind !== 'fastapi' && runtime.has('flask'));

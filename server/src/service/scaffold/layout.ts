@@ -172,9 +172,14 @@ export function metadataFiles(data: Table, files: ProjectFiles): { found: string
     const custom = obj(hooks?.custom);
     if (custom) wanted.push(typeof custom.path === 'string' ? custom.path : 'hatch_build.py');
   }
+  // hatch force-include: sources the wheel takes from outside the packages (often a generated folder)
+  for (const t of [obj(hatchBuild), obj(obj(hatchBuild?.targets)?.wheel)]) pushAll(wanted, Object.keys(obj(t?.['force-include']) ?? {}));
+  // setuptools runs setup.py (and reads setup.cfg) when they are there: dynamic metadata, extensions
+  const backend = obj(data['build-system'])?.['build-backend'];
+  if (typeof backend === 'string' && backend.startsWith('setuptools')) for (const f of ['setup.py', 'setup.cfg']) if (exists(files, f) === 'file') wanted.push(f);
   const found: string[] = [];
   const missing: string[] = [];
-  for (const w of wanted) (exists(files, w) === 'file' ? found : missing).push(w.replace(/^\.\//, ''));
+  for (const w of wanted) (exists(files, w) ? found : missing).push(w.replace(/^\.\//, '').replace(/\/+$/, ''));
   for (const pattern of strings(project['license-files'])) {
     const matches = glob(files, pattern.replace(/^\.\//, ''));
     if (matches.length) pushAll(found, matches);
