@@ -534,6 +534,18 @@ describe('scaffold: images that start (server/core fixes)', () => {
     assert.ok(!present.notes.some((n) => n.includes('names ui/dist')));
   });
 
+  it('[tool.uv] no-binary-package: lxml and xmlsec built from source get their -dev packages in the builder and their libraries in the runtime', () => {
+    const r = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn', 'lxml', 'xmlsec', 'ujson'], '[tool.uv]\nno-binary-package = ["lxml", "xmlsec", "ujson", "not-installed"]\n'), fastapiMain()));
+    const [builder, runtime] = stages(r.dockerfile);
+    for (const b of ['libxml2-dev', 'libxslt1-dev', 'libxmlsec1-dev', 'pkgconf']) assert.ok(aptPackages(builder).includes(b), `builder ${b}`);
+    assert.deepEqual(aptPackages(runtime), ['libxml2', 'libxslt1.1', 'xmlsec1']);
+    assert.ok(r.notes.some((n) => n.includes('builds ujson from source') && n.includes('-dev package')), r.notes.join('\n'));
+    assert.ok(!r.notes.some((n) => n.includes('not-installed')));
+    // without the setting the wheels bundle the libraries: nothing is added
+    const wheels = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn', 'lxml', 'xmlsec']), fastapiMain()));
+    assert.deepEqual(aptPackages(stages(wheels.dockerfile)[1]), []);
+  });
+
   it('requires-python with a pre-release upper bound picks the minor below it', () => {
     const r = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn']).replace('version = "1"', 'version = "1"\nrequires-python = ">=3.12,<3.13.0a1"'), fastapiMain()));
     assert.match(r.dockerfile, /^FROM python:3\.12-slim AS builder$/m);

@@ -376,6 +376,18 @@ function outsideContext(req: ScaffoldRequest, dep: string, rel: string): Scaffol
     : `Use a folder that holds both the project and ${rel} as the build context`}; or publish ${dep} to an index.`, 'context');
 }
 
+/**
+ * What building a project from source (`[tool.uv] no-binary-package`) needs beyond gcc/g++, for the
+ * projects whose wheels otherwise bundle their libraries. Names are those of Debian's trixie and
+ * bookworm alike: the -dev packages and libxml2/libxslt1.1 kept their names through the 64-bit
+ * time_t transition, and the `xmlsec1` program package pulls in the libxmlsec1 and OpenSSL-backend
+ * libraries under whichever name the release gives them (libxmlsec1t64-openssl on trixie).
+ */
+const SOURCE_BUILDS: Record<string, { build: string[]; runtime: string[]; why: string }> = {
+  lxml: { build: ['libxml2-dev', 'libxslt1-dev', 'pkgconf'], runtime: ['libxml2', 'libxslt1.1'], why: 'lxml compiles against libxml2 and libxslt (their wheels bundle them) and links them at run time.' },
+  xmlsec: { build: ['libxmlsec1-dev', 'libxml2-dev', 'pkgconf'], runtime: ['xmlsec1'], why: 'python-xmlsec compiles against libxmlsec1 with its OpenSSL backend and links them at run time (the xmlsec1 package brings both libraries).' },
+};
+
 /** A project name as a file-name suffix (`Dockerfile.<name>`): letters, digits, `.`, `_` and `-`. */
 function memberFileName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') || 'service';
@@ -500,6 +512,17 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     notes.push(`${d.why} ${build}; the runtime ${d.runtime.length ? `installs ${d.runtime.join(', ')}` : 'needs nothing extra'}.`);
   }
   const buildPackages = [...native.build];
+  const runtimePackages = [...native.runtime];
+  // [tool.uv] no-binary-package: uv builds those from source instead of using their wheels
+  const installedNames = new Set([...runtimeReqs.map(normalizeName), ...lockedRuntimeClosure(lock, p.name)]);
+  for (const name of strings(obj(obj(p.data.tool)?.uv)?.['no-binary-package']).map(normalizeName)) {
+    if (!installedNames.has(name)) continue;
+    const src = SOURCE_BUILDS[name];
+    if (!src) { notes.push(`[tool.uv] no-binary-package builds ${name} from source: if it has C code that links a system library, the builder needs that library's -dev package and the runtime the library (Docksmith adds only gcc and g++).`); continue; }
+    for (const b of src.build) if (!buildPackages.includes(b)) buildPackages.push(b);
+    for (const r of src.runtime) if (!runtimePackages.includes(r)) runtimePackages.push(r);
+    notes.push(`[tool.uv] no-binary-package builds ${name} from source: ${src.why} The builder installs ${src.build.join(', ')}; the runtime installs ${src.runtime.join(', ')}.`);
+  }
   const gitDeps = gitDependencies(p, runtimeReqs);
   if (gitDeps.length) {
     buildPackages.push('git');
@@ -678,7 +701,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   const profile: ProjectProfile = {
     name: p.name, python, uvVersion, locked: ws ? ws.locked : exists(req.files, 'uv.lock') === 'file', app: app.target, workerClass,
     workers: workersFor(vcpu), port: std.port.value, healthPath: std.healthPath.value, uid: std.uid.value,
-    copies, pythonPath, buildPackages, runtimePackages: native.runtime, extras, collectstatic: collectstatic && managePy ? (ws ? `${ws.member}/${managePy}` : managePy) : undefined,
+    copies, pythonPath, buildPackages, runtimePackages, extras, collectstatic: collectstatic && managePy ? (ws ? `${ws.member}/${managePy}` : managePy) : undefined,
     ...(ws ? { workspace: { package: p.name, manifests: ws.members.filter((m) => m !== '').map((m) => `${m}/pyproject.toml`) } }
       : own?.members.length ? { workspace: { manifests: own.members.map((m) => `${m}/pyproject.toml`) } } : {}),
     ...(localManifests.length ? { localManifests } : {}), ...(sub ? { projectDir: sub } : {}),
