@@ -546,6 +546,21 @@ describe('scaffold: images that start (server/core fixes)', () => {
     assert.deepEqual(aptPackages(stages(wheels.dockerfile)[1]), []);
   });
 
+  it('alembic: alembic.ini and its script folder go into the image for the migration task; data files beside pyproject.toml are named, tooling files are not', () => {
+    const r = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn', 'alembic']), {
+      ...fastapiMain(), 'alembic.ini': '[alembic]\nscript_location = %(here)s/migrations\n', 'migrations/env.py': '', 'migrations/versions/001_init.py': '',
+      'config.yaml': 'limits: {}\n', 'docker-compose.yml': 'services: {}\n', 'mkdocs.yml': 'site_name: x\n', 'renovate.json': '{}',
+    }));
+    const copied = copiedPaths(stages(r.dockerfile)[0]);
+    assert.ok(copied.includes('alembic.ini') && copied.includes('migrations'), copied.join(' '));
+    assert.ok(r.notes.some((n) => n.includes('`alembic upgrade head` as a separate ECS task') && n.includes('alembic.ini and migrations/')), r.notes.join('\n'));
+    const left = r.notes.find((n) => n.startsWith('Not copied into the image'));
+    assert.ok(left?.includes('config.yaml'), r.notes.join('\n'));
+    for (const tool of ['docker-compose.yml', 'mkdocs.yml', 'renovate.json']) assert.ok(!left!.includes(tool), left);
+    // without alembic among the dependencies, nothing about migrations
+    assert.ok(!scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn']), { ...fastapiMain(), 'alembic.ini': '[alembic]\n' })).notes.some((n) => n.includes('alembic upgrade')));
+  });
+
   it('requires-python with a pre-release upper bound picks the minor below it', () => {
     const r = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn']).replace('version = "1"', 'version = "1"\nrequires-python = ">=3.12,<3.13.0a1"'), fastapiMain()));
     assert.match(r.dockerfile, /^FROM python:3\.12-slim AS builder$/m);

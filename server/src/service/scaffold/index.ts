@@ -376,6 +376,9 @@ function outsideContext(req: ScaffoldRequest, dep: string, rel: string): Scaffol
     : `Use a folder that holds both the project and ${rel} as the build context`}; or publish ${dep} to an index.`, 'context');
 }
 
+/** Configuration of tools, CI and deployment that a service never reads at run time. */
+const TOOLING_FILE = /^(?:docker-compose|compose|mkdocs|renovate|tsconfig|jsconfig|package(?:-lock)?|codecov|readthedocs|netlify|vercel|tox|pytest|mypy|setup|ruff|pyrightconfig|biome|crowdin|lerna|nx|turbo|babel|jest|vite|webpack|rollup|eslint|prettier|commitlint|sonar-project|environment|conda|Pipfile|cspell|typos|codespell|dependabot|release-please|catalog-info|skaffold|serverless|samconfig|template|cdk|cdktf|Pulumi|fly|render|railway|heroku|app|firebase|openapi|swagger|pnpm-lock|pnpm-workspace|yarn|bun|deno|uv|pdm|poetry|buildspec|appspec|cloudbuild|azure-pipelines|bitbucket-pipelines|gitlab-ci|\.?travis|Taskfile|justfile|Makefile|nginx|supervisord|gunicorn\.conf|alembic|pyvenv|noxfile|hatch|rye|pixi|environment\.dev|launch)(?:[._-][\w.-]*)?\.(?:ya?ml|json|ini|toml|cfg|conf)$/i;
+
 /**
  * What building a project from source (`[tool.uv] no-binary-package`) needs beyond gcc/g++, for the
  * projects whose wheels otherwise bundle their libraries. Names are those of Debian's trixie and
@@ -659,6 +662,19 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     // astral-sh/uv#15328 added the flag (released in 0.8.13)
     if (localManifests.length && versionSatisfies('>=0.8.13', uvVersion) === false) notes.push(`uv ${uvVersion} does not know \`--no-install-local\` (uv 0.8.13 added it): raise [tool.uv] required-version to allow 0.8.13 or later, or the first \`uv sync\` fails.`);
   }
+  // Alembic: the migration task runs the same image, so it needs alembic.ini and the script folder.
+  if (runtime.has('alembic') && exists(req.files, 'alembic.ini') === 'file') {
+    const ini = req.files.read('alembic.ini') ?? '';
+    const loc = /^\s*script_location\s*=\s*(.+?)\s*$/m.exec(ini)?.[1]?.replace(/^%\(here\)s[\\/]?/, '').replace(/\\/g, '/').replace(/\/+$/, '');
+    addCopy({ path: 'alembic.ini', isDir: false });
+    const scripts = loc && !loc.includes(':') && !loc.startsWith('/') && exists(req.files, loc) === 'dir' ? normalizeRel(loc) : undefined;
+    if (scripts) addCopy({ path: scripts, isDir: true });
+    notes.push(`Migrations are not run by the image's CMD: run \`alembic upgrade head\` as a separate ECS task (a one-off task with the same image and the command overridden) before the new service version starts. The image has alembic.ini${scripts ? ` and ${scripts}/` : ''} for it${loc && !scripts ? ` (script_location ${loc} is not a folder of the project: check that the task finds it)` : ''}.`);
+  }
+  // Data and configuration files beside pyproject.toml that nothing copies: said, not guessed
+  const leftOut = (req.files.list('') ?? []).filter((n) => /\.(ya?ml|json|ini|toml|cfg|conf)$/i.test(n) && !n.startsWith('.') && !TOOLING_FILE.test(n)
+    && !copies.some((c) => c.path === n) && n !== 'pyproject.toml' && !/task[-_.]?def|task[-_]definition/i.test(n));
+  if (leftOut.length) notes.push(`Not copied into the image: ${leftOut.slice(0, 6).join(', ')}${leftOut.length > 6 ? ` and ${leftOut.length - 6} more` : ''} beside pyproject.toml. If the service reads ${leftOut.length > 1 ? 'one of them' : 'it'} at run time, add a COPY to the builder (the runtime copies /app), or pass the settings as environment variables in the task definition.`);
   // Django: static files collected at build time when STATIC_ROOT is set; migrations are a separate task.
   let collectstatic = false;
   if (isDjango) {
