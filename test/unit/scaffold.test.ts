@@ -557,6 +557,10 @@ describe('scaffold: images that start (server/core fixes)', () => {
     const left = r.notes.find((n) => n.startsWith('Not copied into the image'));
     assert.ok(left?.includes('config.yaml'), r.notes.join('\n'));
     for (const tool of ['docker-compose.yml', 'mkdocs.yml', 'renovate.json']) assert.ok(!left!.includes(tool), left);
+    // a gunicorn.conf.py beside pyproject.toml goes in (gunicorn reads it from /app; the CMD's flags win)
+    const conf = scaffold(req(project(['flask', 'gunicorn']), { 'app.py': 'from flask import Flask\napp = Flask(__name__)\n', 'gunicorn.conf.py': 'worker_class = "gevent"\n' }));
+    assert.ok(copiedPaths(stages(conf.dockerfile)[0]).includes('gunicorn.conf.py'), conf.dockerfile);
+    assert.ok(conf.notes.some((n) => n.startsWith('gunicorn.conf.py is copied')));
     // without alembic among the dependencies, nothing about migrations
     assert.ok(!scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn']), { ...fastapiMain(), 'alembic.ini': '[alembic]\n' })).notes.some((n) => n.includes('alembic upgrade')));
   });

@@ -662,6 +662,11 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     // astral-sh/uv#15328 added the flag (released in 0.8.13)
     if (localManifests.length && versionSatisfies('>=0.8.13', uvVersion) === false) notes.push(`uv ${uvVersion} does not know \`--no-install-local\` (uv 0.8.13 added it): raise [tool.uv] required-version to allow 0.8.13 or later, or the first \`uv sync\` fails.`);
   }
+  // gunicorn reads ./gunicorn.conf.py from its working directory (/app): the project's hooks and settings
+  if (exists(req.files, 'gunicorn.conf.py') === 'file') {
+    addCopy({ path: 'gunicorn.conf.py', isDir: false });
+    notes.push('gunicorn.conf.py is copied: gunicorn reads it from its working directory (/app), and the CMD\'s flags override the settings they also set (workers, bind, timeouts, worker class); its hooks and other settings apply. Docksmith checks it with the Dockerfile.');
+  }
   // Alembic: the migration task runs the same image, so it needs alembic.ini and the script folder.
   if (runtime.has('alembic') && exists(req.files, 'alembic.ini') === 'file') {
     const ini = req.files.read('alembic.ini') ?? '';
