@@ -284,11 +284,10 @@ function chooseApp(req: ScaffoldRequest, p: Parsed, facts: PythonFacts, roots: C
     notes.push(`App: ${top.target} (${top.file}, line ${top.line + 1}: ${top.why}).${top.kind === 'factory' || top.form === 'factory' ? ' gunicorn calls the factory once per worker.' : ''}${others.length ? ` Also found, ranked lower: ${others.map((c) => `${c.target} (${c.why})`).join('; ')}. To serve another, set [tool.docksmith] app = "module:attribute".` : ''}`);
     return { target: top.target, kind: top.kind, candidate: top };
   }
-  const where = roots.length ? roots.map((r) => r.path).join(', ') : 'the project folder';
   const tied = candidates.filter((c) => c.rank === top?.rank);
   throw new ScaffoldError(candidates.length
     ? `Several app objects rank alike (${tied.map((c) => `${c.target}: ${c.why}`).join('; ')}): choose one, or set [tool.docksmith] app = "module:attribute".`
-    : `No FastAPI(…), Flask(…) or Django WSGI application found in ${where}: give the app as "module:attribute", or set [tool.docksmith] app.`, 'needs-app', { candidates });
+    : `No FastAPI(…), Flask(…) or Django application found in the project's Python files (an app assigned under if/else, or returned by a factory with other objects, is not taken for one): give the app as "module:attribute", or set [tool.docksmith] app.`, 'needs-app', { candidates });
 }
 
 /** The project-relative file of a dotted module, seen from the import roots ('' first). */
