@@ -406,6 +406,23 @@ describe('python facts: routes', () => {
     unknownIncludes(f, 'svc/app.py:14', 'nowhere', 'route_handlers');
   });
 
+  it('Django: a project helper around re_path()/path() built from its first parameter gives the literal route; other calls stay unknown', () => {
+    const f = facts({
+      'pyproject.toml': pyproject(['django']),
+      'manage.py': 'import os\n',
+      'site/__init__.py': '',
+      'site/settings.py': 'ROOT_URLCONF = "site.urls"\n',
+      'site/urls.py': [
+        'from django.urls import path, re_path', 'from .views import health, home, other', '',
+        'def opt_slash_path(route, view, name=None):', '    return re_path(rf"^{route}/?(?:[?#].*)?$", view, name=name)', '',
+        'def decorated(view):', '    return view', '',
+        'urlpatterns = [', '    opt_slash_path("_health", health),', '    path("home/", home),', '    make_route("x", other),', ']',
+      ].join('\n'),
+    });
+    assert.deepEqual(paths(f), ['/_health', '/home/']);
+    unknownIncludes(f, 'make_route("x", other)', 'is not path()/re_path()');
+  });
+
   it('Django: ROOT_URLCONF, include() followed (strings, tuples, modules, lists), re_path, the admin as an opaque prefix, leading /', () => {
     const f = facts({
       'pyproject.toml': pyproject(['django']),

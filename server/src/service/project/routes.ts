@@ -985,6 +985,12 @@ export class RouteScanner {
     const call = parseCall(it.text);
     const last = call?.callee.split('.').pop();
     if (!call || (last !== 'path' && last !== 're_path' && last !== 'url')) {
+      // a project helper around path()/re_path() whose first parameter is the route: opt_slash_path("_health", view)
+      const helper = call && this.routeHelper(cx, call);
+      if (helper) {
+        out.push({ path: '/' + base + helper.route, framework: 'django', file: this.show(it.loc.file), line: it.loc.line, ...(it.cond ? { conditional: true } : {}), ...(apps.length ? { apps } : {}) });
+        return;
+      }
       this.unk(it.loc, `a URL pattern ${short(it.text, 50)} is not path()/re_path(): it is not listed`);
       return;
     }
@@ -1008,6 +1014,25 @@ export class RouteScanner {
     }
     const leaf = regex ? route.replace(/\$$|\\Z$/, '') : route;
     out.push({ path: '/' + base + leaf, framework: 'django', file: this.show(it.loc.file), line: it.loc.line, ...(it.cond ? { conditional: true } : {}), ...(apps.length ? { apps } : {}) });
+  }
+
+  /**
+   * A call of a function of the project that returns path()/re_path()/url() built from its first
+   * parameter, with a string literal for it and no include(): the literal is the route (anchors
+   * and an optional trailing slash dropped).
+   */
+  private routeHelper(cx: Cx, call: Call): { route: string } | undefined {
+    const { binding, rest } = resolveDotted(this.idx, cx.mod, cx.scope, call.callee);
+    if (binding.t !== 'def' || rest.length || !/path|url/i.test(binding.def.name)) return undefined;
+    const first = paramsOf(binding.def)[0]?.name;
+    if (!first) return undefined;
+    const uses = new RegExp(`\\b(?:re_path|path|url)\\s*\\([^)]*\\b${first}\\b`);
+    const body = binding.mod.scopes.get(binding.def.scope)?.stmts ?? [];
+    if (!body.some((st) => /^return\b/.test(st.text) && uses.test(st.text))) return undefined;
+    const arg = argOf(call.args, 0, first);
+    const lit = arg && arg !== 'spread' ? stringLiteral(arg.text) : undefined;
+    if (!lit || !('value' in lit) || /include\s*\(/.test(call.args.map((a) => a.text).join(','))) return undefined;
+    return { route: lit.value.replace(/^\^/, '').replace(/\/\?\$?$|\$$/, '') };
   }
 
   private djangoInclude(cx: Cx, inc: Call, offset: number, prefix: string, stack: string[], cond: string | undefined, apps: string[], out: Route[], opaque: OpaquePrefix[], loc: Loc) {
