@@ -565,6 +565,18 @@ describe('scaffold: images that start (server/core fixes)', () => {
     assert.ok(!scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn']), { ...fastapiMain(), 'alembic.ini': '[alembic]\n' })).notes.some((n) => n.includes('alembic upgrade')));
   });
 
+  it('a version from git: the plugin\'s own way to pass it, or the fallback its settings give', () => {
+    const vcs = (backend: string, extra = '') => scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn']).replace('version = "1"\n', 'dynamic = ["version"]\n')
+      + `[build-system]\nrequires = ["hatchling", "${backend}"]\nbuild-backend = "hatchling.build"\n[tool.hatch.build.targets.wheel]\npackages = ["svc"]\n${extra}`, fastapiMain())).notes.find((n) => n.startsWith('The version comes from git'));
+    assert.match(vcs('hatch-vcs')!, /SETUPTOOLS_SCM_PRETEND_VERSION/);
+    assert.match(vcs('uv-dynamic-versioning')!, /UV_DYNAMIC_VERSIONING_BYPASS/);
+    assert.match(vcs('versioningit')!, /`default-version = "…"` under \[tool\.versioningit\]/);
+    const fallback = vcs('versioningit', '[tool.versioningit]\ndefault-version = "0.1.0"\n')!;
+    assert.match(fallback, /built as version 0\.1\.0/);
+    assert.doesNotMatch(fallback, /SETUPTOOLS_SCM/);
+    assert.equal(vcs('hatchling'), undefined);
+  });
+
   it('requires-python with a pre-release upper bound picks the minor below it', () => {
     const r = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn']).replace('version = "1"', 'version = "1"\nrequires-python = ">=3.12,<3.13.0a1"'), fastapiMain()));
     assert.match(r.dockerfile, /^FROM python:3\.12-slim AS builder$/m);

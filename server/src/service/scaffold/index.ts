@@ -375,6 +375,25 @@ function outsideContext(req: ScaffoldRequest, dep: string, rel: string): Scaffol
     : `Use a folder that holds both the project and ${rel} as the build context`}; or publish ${dep} to an index.`, 'context');
 }
 
+/** What a VCS version plugin does without .git in the build context, and how to give it the version. */
+function vcsVersionNote(plugin: string, tool: Table): string {
+  const hatchVersion = obj(obj(tool.hatch)?.version);
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+  const fallback = plugin === 'versioningit' ? str(obj(tool.versioningit)?.['default-version'])
+    : plugin === 'setuptools-scm' || plugin === 'hatch-vcs' ? str(obj(tool.setuptools_scm)?.fallback_version) ?? str(hatchVersion?.['fallback-version']) ?? str(obj(hatchVersion?.['raw-options'])?.fallback_version)
+      : undefined;
+  const head = `The version comes from git (${plugin}), and .git is not in the build context`;
+  if (fallback) return `${head}: the package is built as version ${fallback}, the fallback its settings give. If the service reports its version, pass the real one in at build time.`;
+  const how: Record<string, string> = {
+    'setuptools-scm': '`ENV SETUPTOOLS_SCM_PRETEND_VERSION=…` in the builder (from a build argument)',
+    'hatch-vcs': '`ENV SETUPTOOLS_SCM_PRETEND_VERSION=…` in the builder (hatch-vcs uses setuptools-scm; from a build argument)',
+    'poetry-dynamic-versioning': '`ENV POETRY_DYNAMIC_VERSIONING_BYPASS=…` in the builder (from a build argument)',
+    'uv-dynamic-versioning': '`ENV UV_DYNAMIC_VERSIONING_BYPASS=…` in the builder (from a build argument)',
+    versioningit: '`default-version = "…"` under [tool.versioningit]',
+  };
+  return `${head}: the build fails or stamps a placeholder version. Give it a version: ${how[plugin] ?? 'the fallback version its settings allow'}.`;
+}
+
 /** Configuration of tools, CI and deployment that a service never reads at run time. */
 const TOOLING_FILE = /^(?:docker-compose|compose|mkdocs|renovate|tsconfig|jsconfig|package(?:-lock)?|codecov|readthedocs|netlify|vercel|tox|pytest|mypy|setup|ruff|pyrightconfig|biome|crowdin|lerna|nx|turbo|babel|jest|vite|webpack|rollup|eslint|prettier|commitlint|sonar-project|environment|conda|Pipfile|cspell|typos|codespell|dependabot|release-please|catalog-info|skaffold|serverless|samconfig|template|cdk|cdktf|Pulumi|fly|render|railway|heroku|app|firebase|openapi|swagger|pnpm-lock|pnpm-workspace|yarn|bun|deno|uv|pdm|poetry|buildspec|appspec|cloudbuild|azure-pipelines|bitbucket-pipelines|gitlab-ci|\.?travis|Taskfile|justfile|Makefile|nginx|supervisord|gunicorn\.conf|alembic|pyvenv|noxfile|hatch|rye|pixi|environment\.dev|launch)(?:[._-][\w.-]*)?\.(?:ya?ml|json|ini|toml|cfg|conf)$/i;
 
@@ -694,9 +713,8 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   const pythonPath = installed ? [] : [...new Set(layout.roots.map((r) => r.importRoot).filter(Boolean))].map((d) => `/app/${d}`);
   const dynamic = strings(p.project.dynamic);
   const backendReqs = strings(obj(p.data['build-system'])?.requires).map(normalizeName);
-  if (dynamic.includes('version') && backendReqs.some((r) => /^(hatch-vcs|setuptools-scm|setuptools-git-versioning|versioningit|poetry-dynamic-versioning|uv-dynamic-versioning)$/.test(r))) {
-    notes.push('The version comes from git (dynamic = ["version"] with a VCS plugin), and .git is not in the build context: pass the version in, e.g. `ENV SETUPTOOLS_SCM_PRETEND_VERSION=…` in the builder or a build argument.');
-  }
+  const vcsPlugin = dynamic.includes('version') ? backendReqs.find((r) => /^(hatch-vcs|setuptools-scm|setuptools-git-versioning|versioningit|poetry-dynamic-versioning|uv-dynamic-versioning)$/.test(r)) : undefined;
+  if (vcsPlugin) notes.push(vcsVersionNote(vcsPlugin, obj(p.data.tool) ?? {}));
 
   // Built from a folder above the project (path dependencies outside it): paths relative to that folder.
   if (sub) {
