@@ -577,6 +577,12 @@ describe('scaffold: images that start (server/core fixes)', () => {
     assert.equal(vcs('hatchling'), undefined);
   });
 
+  it('a virtual workspace root (no [project]) is an error naming its members', () => {
+    const root = '[tool.uv.workspace]\nmembers = ["services/*"]\n';
+    assert.throws(() => scaffold(req(root, { 'services/api/pyproject.toml': '[project]\nname = "api"\nversion = "1"\n', 'services/worker/pyproject.toml': '[project]\nname = "worker"\nversion = "1"\n' })),
+      (e: unknown) => e instanceof ScaffoldError && e.code === 'no-project' && e.message.includes('root of a uv workspace') && e.message.includes('services/api/pyproject.toml, services/worker/pyproject.toml'));
+  });
+
   it('requires-python with a pre-release upper bound picks the minor below it', () => {
     const r = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn']).replace('version = "1"', 'version = "1"\nrequires-python = ">=3.12,<3.13.0a1"'), fastapiMain()));
     assert.match(r.dockerfile, /^FROM python:3\.12-slim AS builder$/m);

@@ -154,6 +154,11 @@ function parse(req: ScaffoldRequest): Parsed {
   }
   const project = obj(data.project);
   if (!project) {
+    // a virtual workspace root: the services are its members
+    const members = ownWorkspace(data, req.files)?.members ?? [];
+    if (obj(obj(obj(data.tool)?.uv)?.workspace)) {
+      throw new ScaffoldError(`${req.pyprojectLabel} is the root of a uv workspace and has no [project] of its own: run the command on the pyproject.toml of the member that is the service${members.length ? ` (${members.slice(0, 5).map((m) => `${m}/pyproject.toml`).join(', ')}${members.length > 5 ? ', …' : ''})` : ''}. Its Dockerfile is built from this root, with this uv.lock.`, 'no-project');
+    }
     if (obj(obj(data.tool)?.poetry)) {
       throw new ScaffoldError(`${req.pyprojectLabel} describes a Poetry project ([tool.poetry]) and has no [project] table. The standard builds with uv, which reads PEP 621 [project] metadata: migrate with \`uvx migrate-to-uv\` (or move name, version, requires-python and dependencies into [project]), run \`uv lock\`, then run this command again.`, 'no-project');
     }
