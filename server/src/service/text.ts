@@ -122,9 +122,14 @@ function skipBreak(text: string, i: number): number {
  */
 export function logicalSource(doc: string, start: number, end: number, escape: string): Source {
   // No line break in the range: nothing is joined or dropped, the text is a plain slice.
+  // (the carriage return is looked for inside the range only: an LF document has none, and a search
+  // to the end of the document for every instruction made linting quadratic in its length)
   const nl = doc.indexOf('\n', start);
-  const cr = doc.indexOf('\r', start);
-  if ((nl < 0 || nl >= end) && (cr < 0 || cr >= end)) return new Source(doc.slice(start, Math.max(start, end)), undefined, start);
+  if (nl < 0 || nl >= end) {
+    let cr = false;
+    for (let k = start; k < end && !cr; k++) cr = doc.charCodeAt(k) === 13;
+    if (!cr) return new Source(doc.slice(start, Math.max(start, end)), undefined, start);
+  }
   const esc = escape.charCodeAt(0);
   let out = '';
   const segs: number[] = [];

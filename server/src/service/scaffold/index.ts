@@ -445,6 +445,11 @@ function siblingImports(files: ProjectFiles, file: string, root: string, limit =
   return [...out].map(([path, isDir]) => ({ path, isDir }));
 }
 
+/** Makes project-relative copies relative to the build context above the project (`dir` is the project's folder in it). */
+function prefixAll(copies: { path: string; isDir: boolean }[], dir: string): void {
+  for (const c of copies) c.path = joinPath(dir, c.path);
+}
+
 /** `files` seen from `dir`. */
 function subFiles(files: ProjectFiles, dir: string): ProjectFiles {
   return { list: (d) => files.list(joinPath(dir, d)), read: (f) => files.read(joinPath(dir, f)) };
@@ -723,17 +728,13 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
 
   // Built from a folder above the project (path dependencies outside it): paths relative to that folder.
   if (sub) {
-    const prefixed = copies.map((c) => ({ path: joinPath(sub, c.path), isDir: c.isDir }));
-    copies.length = 0;
-    copies.push(...prefixed);
+    prefixAll(copies, sub);
     if (!installed) pythonPath.splice(0, pythonPath.length, ...[...new Set(layout.roots.map((r) => r.importRoot))].map((d) => `/app/${joinPath(sub, d)}`));
   }
   for (const c of localCopies) if (!copies.some((x) => x.path === c.path || c.path.startsWith(x.path + '/'))) copies.push(c);
   // A workspace member: everything is copied from the workspace root, paths relative to it.
   if (ws) {
-    const prefixed = copies.map((c) => ({ path: joinPath(ws.member, c.path), isDir: c.isDir }));
-    copies.length = 0;
-    copies.push(...prefixed);
+    prefixAll(copies, ws.member);
     for (const d of workspaceDeps) {
       const extra = memberCode(ws.root.files, d.folder, d.dep).copies;
       if (!extra.length) notes.push(`${d.dep} is a workspace dependency in ${d.folder}, but its code could not be found: copy it into the builder before the second \`uv sync\`.`);
