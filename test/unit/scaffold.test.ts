@@ -557,6 +557,11 @@ describe('scaffold: images that start (server/core fixes)', () => {
     const left = r.notes.find((n) => n.startsWith('Not copied into the image'));
     assert.ok(left?.includes('config.yaml'), r.notes.join('\n'));
     for (const tool of ['docker-compose.yml', 'mkdocs.yml', 'renovate.json']) assert.ok(!left!.includes(tool), left);
+    // a src layout's folder beside the package that is no package (assets) is named too
+    const assets = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn']) + '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n[tool.hatch.build.targets.wheel]\npackages = ["src/svc"]\n',
+      { 'src/svc/__init__.py': '', 'src/svc/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n', 'src/public/index.html': '', 'src/tests/test_x.py': '' }));
+    assert.ok(assets.notes.some((n) => n.startsWith('Not copied into the image: src/public/ (in the project folder)')), assets.notes.join('\n'));
+    assert.ok(!assets.notes.some((n) => n.includes('src/tests')));
     // a gunicorn.conf.py beside pyproject.toml goes in (gunicorn reads it from /app; the CMD's flags win)
     const conf = scaffold(req(project(['flask', 'gunicorn']), { 'app.py': 'from flask import Flask\napp = Flask(__name__)\n', 'gunicorn.conf.py': 'worker_class = "gevent"\n' }));
     assert.ok(copiedPaths(stages(conf.dockerfile)[0]).includes('gunicorn.conf.py'), conf.dockerfile);

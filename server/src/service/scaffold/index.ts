@@ -707,7 +707,18 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   // Data and configuration files beside pyproject.toml that nothing copies: said, not guessed
   const leftOut = (req.files.list('') ?? []).filter((n) => /\.(ya?ml|json|ini|toml|cfg|conf)$/i.test(n) && !n.startsWith('.') && !TOOLING_FILE.test(n)
     && !copies.some((c) => c.path === n) && n !== 'pyproject.toml' && !/task[-_.]?def|task[-_]definition/i.test(n));
-  if (leftOut.length) notes.push(`Not copied into the image: ${leftOut.slice(0, 6).join(', ')}${leftOut.length > 6 ? ` and ${leftOut.length - 6} more` : ''} beside pyproject.toml. If the service reads ${leftOut.length > 1 ? 'one of them' : 'it'} at run time, add a COPY to the builder (the runtime copies /app), or pass the settings as environment variables in the task definition.`);
+  // ... and folders beside the packages in a src layout that are not packages (src/public: assets the app serves)
+  for (const r of new Set(layout.roots.map((x) => x.importRoot).filter(Boolean))) {
+    for (const n of req.files.list(r) ?? []) {
+      const dir = joinPath(r, n.slice(0, -1));
+      if (!n.endsWith('/') || /^(?:\.|__pycache__\/|tests?\/|.*\.egg-info\/)/.test(n) || exists(req.files, joinPath(dir, '__init__.py')) === 'file') continue;
+      if (!copies.some((c) => c.path === dir || dir.startsWith(c.path + '/') || c.path.startsWith(dir + '/'))) leftOut.push(`${dir}/`);
+    }
+  }
+  if (leftOut.length) {
+    const configs = leftOut.some((n) => !n.endsWith('/'));
+    notes.push(`Not copied into the image: ${leftOut.slice(0, 6).join(', ')}${leftOut.length > 6 ? ` and ${leftOut.length - 6} more` : ''} (in the project folder). If the service reads ${leftOut.length > 1 ? 'them' : 'it'} at run time, add a COPY to the builder (the runtime copies /app)${configs ? '; settings can also come from environment variables in the task definition' : ''}.`);
+  }
   // Django: static files collected at build time when STATIC_ROOT is set; migrations are a separate task.
   let collectstatic = false;
   if (isDjango) {
