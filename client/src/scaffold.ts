@@ -224,7 +224,7 @@ function projectEditsOf(result: ScaffoldResponse): OfferedEdit[] {
   const health = result.healthEndpoint;
   if (health?.edit?.edits.length) {
     const file = vscode.workspace.asRelativePath(vscode.Uri.file(health.edit.path));
-    out.push({ title: `Add a ${health.path} endpoint to ${file}`, path: health.edit.path, edits: health.edit.edits, starts: false, answers: (n: string) => n.includes('endpoint next to the app object comes with this result') });
+    out.push({ title: `Add a ${health.path} endpoint to ${file}`, path: health.edit.path, edits: health.edit.edits, starts: false, answers: (n: string) => / endpoint (?:next to the app object|in the root URLconf) comes with this result/.test(n) });
   }
   return out;
 }

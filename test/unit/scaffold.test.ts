@@ -588,6 +588,27 @@ describe('scaffold: images that start (server/core fixes)', () => {
       (e: unknown) => e instanceof ScaffoldError && e.code === 'no-project' && e.message.includes('root of a uv workspace') && e.message.includes('services/api/pyproject.toml, services/worker/pyproject.toml'));
   });
 
+  it('the Django health endpoint: valid Python in every form (path imported or not, CRLF, no final newline, a health() already there)', () => {
+    const { djangoHealthEndpointFor } = require('../../server/src/service/scaffold/health') as typeof import('../../server/src/service/scaffold/health');
+    const forms = [
+      'from django.urls import path\n\nurlpatterns = [\n    path("a/", a),\n]\n',
+      'from django.urls import include, re_path\n\nurlpatterns = [re_path(r"^a/$", a)]',
+      'from django.urls import (\n    include,\n    path,\n)\n\ndef health(request):\n    return None\n\nurlpatterns: list = []\n'.replace(/\n/g, '\r\n'),
+    ];
+    for (const text of forms) {
+      const e = djangoHealthEndpointFor(text, 'urls.py');
+      assert.ok(e?.edit, text);
+      const out = applyEdits(text, e.edit.edits);
+      assert.ok(out.startsWith(text.replace(/\s*$/, '')), 'nothing before the insertion changes');
+      assert.match(out, /urlpatterns\.append\(path\("health\/", (?:docksmith_)?health\)\)/);
+      if (text.includes('\r\n')) assert.ok(!/[^\r]\n/.test(out), 'CRLF kept');
+      const r = require('child_process').spawnSync('/usr/bin/python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: out, encoding: 'utf8' });
+      assert.equal(r.status, 0, `${out}\n${r.stderr}`);
+    }
+    // no module-level urlpatterns: no edit
+    assert.equal(djangoHealthEndpointFor('def urls():\n    return []\n', 'urls.py'), undefined);
+  });
+
   it('requires-python with a pre-release upper bound picks the minor below it', () => {
     const r = scaffold(req(project(['fastapi', 'gunicorn', 'uvicorn']).replace('version = "1"', 'version = "1"\nrequires-python = ">=3.12,<3.13.0a1"'), fastapiMain()));
     assert.match(r.dockerfile, /^FROM python:3\.12-slim AS builder$/m);

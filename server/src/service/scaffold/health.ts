@@ -47,7 +47,7 @@ export function healthRoutes(facts: PythonFacts, target: string): Route[] {
 export interface HealthEndpoint {
   /** The path the HEALTHCHECK probes once the endpoint exists. */
   path: string;
-  /** The insertion into the app's module (absent for Django: a note says what to add). */
+  /** The insertion into the app's module (Django: into the root URLconf; absent when it cannot be found: a note says what to add). */
   edit?: FileEdit;
   framework: 'fastapi' | 'starlette' | 'flask' | 'django';
 }
@@ -70,7 +70,7 @@ function statementEnd(lines: string[], line: number): number {
 export function healthEndpointFor(app: AppCandidate, kind: AppKind | undefined, text: string | undefined, pathLabel: string, path = '/health'): HealthEndpoint | undefined {
   const framework = kind === 'fastapi' || kind === 'starlette' || kind === 'flask' ? kind : kind === 'django' || kind === 'django-asgi' ? 'django' : undefined;
   if (!framework) return undefined;
-  if (framework === 'django') return { path, framework };
+  if (framework === 'django') return undefined; // the root URLconf, not the app's module: djangoHealthEndpointFor
   if (text === undefined || app.form !== 'object' || app.target.endsWith('()')) return undefined;
   const name = app.target.slice(app.target.indexOf(':') + 1);
   const lines = text.split(/\r\n|\r|\n/);
@@ -87,4 +87,29 @@ export function healthEndpointFor(app: AppCandidate, kind: AppKind | undefined, 
   // two blank lines before, and before the code that follows (PEP 8)
   const after = end + 1 < lines.length && lines[end + 1].trim() ? `${nl}${nl}` : '';
   return { path, framework, edit: { path: pathLabel, edits: [{ start: at, end: at, newText: `${nl}${nl}${nl}${body.join(nl)}${after}` }] } };
+}
+
+/**
+ * Django's form: a view and `urlpatterns.append(path("health/", …))` at the end of the root URLconf
+ * (`text`, the module's source), when it has a module-level `urlpatterns`. `path` is imported there
+ * unless the module already imports it from django.urls.
+ */
+export function djangoHealthEndpointFor(text: string, pathLabel: string, path = '/health/'): HealthEndpoint | undefined {
+  if (!/^urlpatterns\s*(?::[^=\n]*)?[=+]/m.test(text)) return undefined;
+  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const lines = text.split(/\r\n|\r|\n/);
+  const last = lines.length - 1;
+  const fn = /^(?:async\s+)?def\s+health\s*\(/m.test(text) ? 'docksmith_health' : 'health';
+  const route = path.replace(/^\/+/, '');
+  const hasPath = /^from\s+django\.urls\s+import\s+(?:\([^)]*\bpath\b[^)]*\)|[^\n]*\bpath\b)/m.test(text);
+  const body = [
+    ...(hasPath ? [] : ['from django.urls import path  # noqa: E402', '', '']),
+    `def ${fn}(request):`, '    """Liveness for the container\'s HEALTHCHECK: answers without touching the database."""',
+    '    from django.http import JsonResponse', '', '    return JsonResponse({"status": "ok"})', '', '',
+    `urlpatterns.append(path(${JSON.stringify(route)}, ${fn}))`,
+  ];
+  // after the last line, with two blank lines before (PEP 8); a last line without a newline gets one
+  const lead = lines[last] === '' ? (lines[last - 1]?.trim() ? `${nl}${nl}` : '') : `${nl}${nl}${nl}`;
+  const at = { line: last, character: lines[last].length };
+  return { path, framework: 'django', edit: { path: pathLabel, edits: [{ start: at, end: at, newText: `${lead}${body.join(nl)}${nl}` }] } };
 }

@@ -18,7 +18,7 @@ import { PythonFacts } from '../project/types';
 import { addDependenciesEdit, addDependenciesTitle, setDocksmithKeyEdit } from '../project/edits';
 import { FileEdit } from '../types';
 import { pushAll } from '../text';
-import { HealthEndpoint, healthEndpointFor, healthRoutes, isReadinessPath } from './health';
+import { HealthEndpoint, djangoHealthEndpointFor, healthEndpointFor, healthRoutes, isReadinessPath } from './health';
 import { excludedBy, parseDockerignore, renderDockerignore } from './dockerignore';
 import { ProjectFiles, exists, joinPath } from './files';
 import { CodeRoot, findLayout, metadataFiles, packagesIn } from './layout';
@@ -465,6 +465,17 @@ function normalizeRel(p: string): string {
   return out.join('/');
 }
 
+/** The root URLconf's file: ROOT_URLCONF = "x.urls" in a settings module, found from the import roots. */
+function rootUrlconf(files: ProjectFiles, settings: string[], importRoots: string[]): string | undefined {
+  for (const f of settings) {
+    const m = /^\s*ROOT_URLCONF\s*=\s*["']([\w.]+)["']/m.exec(files.read(f) ?? '');
+    if (!m) continue;
+    const rel = m[1].split('.').join('/') + '.py';
+    for (const root of importRoots) if (exists(files, joinPath(root, rel)) === 'file') return joinPath(root, rel);
+  }
+  return undefined;
+}
+
 /** Django settings modules, read as text: settings.py and settings/*.py in the project's code. */
 function djangoSettings(files: ProjectFiles, facts: PythonFacts): string[] {
   void facts;
@@ -797,12 +808,19 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
       const kind = app.kind === 'factory' || !app.kind ? (isDjango ? 'django' : isFlask ? 'flask' : asgi ? 'fastapi' : undefined) : app.kind;
       const cand = app.candidate;
       healthEndpoint = cand ? healthEndpointFor(cand, kind, req.files.read(cand.file), siblingPath(req.pyprojectLabel, cand.file), DEFAULTS.healthPath) : undefined;
-      if (!healthEndpoint && (kind === 'django' || kind === 'django-asgi')) healthEndpoint = { path: DEFAULTS.healthPath, framework: 'django' };
+      if (!healthEndpoint && (kind === 'django' || kind === 'django-asgi')) {
+        // Django: a view in the root URLconf (ROOT_URLCONF of the settings), at health/ (Django's trailing slash)
+        const urls = rootUrlconf(req.files, djangoSettings(req.files, facts), [...new Set(['', ...layout.roots.map((r) => r.importRoot)])]);
+        const text = urls ? req.files.read(urls) : undefined;
+        healthEndpoint = (urls && text !== undefined ? djangoHealthEndpointFor(text, siblingPath(req.pyprojectLabel, urls), DEFAULTS.healthPath.replace(/\/?$/, '/')) : undefined)
+          ?? { path: DEFAULTS.healthPath, framework: 'django' };
+        if (healthEndpoint.edit) profile.healthPath = healthEndpoint.path;
+      }
       const why = facts.routesComplete ? `no ${DEFAULTS.healthPath}-like route (/health, /healthz, /ping, /status, /livez) was found in the code` : `the routes could not all be read (${facts.unknown[0] ?? 'some are built at run time'}), and no health-like route was found among those that could`;
-      const add = healthEndpoint?.edit ? ` A minimal ${DEFAULTS.healthPath} endpoint next to the app object comes with this result (${healthEndpoint.edit.path}).`
+      const add = healthEndpoint?.edit ? ` A minimal ${healthEndpoint.path} endpoint ${healthEndpoint.framework === 'django' ? 'in the root URLconf' : 'next to the app object'} comes with this result (${healthEndpoint.edit.path}).`
         : healthEndpoint?.framework === 'django' ? ` Add a view that returns 200 at ${DEFAULTS.healthPath.replace(/\/?$/, '/')} (e.g. \`path("health/", lambda request: JsonResponse({"status": "ok"}))\` in the root urls.py; APPEND_SLASH redirects ${DEFAULTS.healthPath} there).`
           : ' Add a GET route that returns 200 without touching the database, or set [tool.docksmith] health-path to the one the app serves.';
-      notes.push(`The health check probes ${DEFAULTS.healthPath}, but ${why}: the container is marked unhealthy until it exists.${add}`);
+      notes.push(`The health check probes ${profile.healthPath}, but ${why}: the container is marked unhealthy until it exists.${add}`);
     }
   }
   if (!profile.locked && !ws) notes.push('No uv.lock next to pyproject.toml: the Dockerfile runs `uv sync` without `--locked`, so each build resolves versions anew. Run `uv lock` and commit uv.lock; Docksmith will then offer to add `--locked`.');
