@@ -62,6 +62,18 @@ async function runCreateCommand() {
   return norm(await page.locator('.quick-input-list .monaco-list-row.focused').first().innerText()).replace(/\s+/g, ' ');
 }
 
+/** The create command with several projects: picks the one `typed` selects (its row shows `row`), then the preselected 2 vCPU. */
+async function createFor(typed, row) {
+  await ui.runCommand(TITLE);
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'which project' }).first().waitFor({ timeout: h.READY_MS });
+  await page.keyboard.type(typed);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: row }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'vCPU' }).first().waitFor({ timeout: h.READY_MS });
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: '2 vCPU' }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+}
+
 async function setup(runDir) {
   ws = path.join(runDir, 'orders-api');
   fs.cpSync(EXAMPLE, ws, { recursive: true, filter: (src) => !/(^|\/)(Dockerfile|\.dockerignore)$/.test(path.relative(EXAMPLE, src)) });
@@ -153,15 +165,8 @@ async function body() {
     const pyproject = path.join(proj, 'pyproject.toml');
     const before = fs.readFileSync(pyproject, 'utf8');
     if (/gunicorn/.test(before.split('[dependency-groups]')[0])) throw new Error('the fixture already lists gunicorn');
-    await ui.runCommand(TITLE);
     // two pyproject.toml files now: the command asks which project first
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'which project' }).first().waitFor({ timeout: h.READY_MS });
-    await page.keyboard.type('inventory/pyproject');
-    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'inventory' }).first().waitFor({ timeout: 15000 });
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'vCPU' }).first().waitFor({ timeout: h.READY_MS });
-    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: '2 vCPU' }).first().waitFor({ timeout: 15000 });
-    await page.keyboard.press('Enter');
+    await createFor('inventory/pyproject', 'inventory');
     const written = path.join(proj, 'Dockerfile');
     await waitFor(() => fs.existsSync(written), 'inventory/Dockerfile on disk');
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'the image needs changes to the project' }).first();
@@ -201,15 +206,8 @@ async function body() {
     const root = path.join(ws, 'monorepo');
     fs.cpSync(WORKSPACE, root, { recursive: true, filter: (src) => path.basename(src) !== 'expect.json' });
     const member = path.join(root, 'services', 'payments');
-    await ui.runCommand(TITLE);
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'which project' }).first().waitFor({ timeout: h.READY_MS });
-    await page.keyboard.type('services/payments/pyproject');
-    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'payments' }).first().waitFor({ timeout: 15000 });
-    await page.keyboard.press('Enter');
     // [tool.docksmith] vcpu = 2 in the member: preselected
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'vCPU' }).first().waitFor({ timeout: h.READY_MS });
-    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: '2 vCPU' }).first().waitFor({ timeout: 15000 });
-    await page.keyboard.press('Enter');
+    await createFor('services/payments/pyproject', 'payments');
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Where does its Dockerfile go' }).first().waitFor({ timeout: h.READY_MS });
     const rows = norm((await page.locator('.quick-input-list .monaco-list-row').allInnerTexts()).join(' | ')).replace(/\s+/g, ' ');
     lap(`  placement asked: ${rows.slice(0, 200)}`);
