@@ -39,7 +39,7 @@ interface Expect {
   /** The health endpoint the result offers: its framework and the file the edit goes to (project-relative; none for Django). */
   healthEndpoint?: { framework: string; file?: string } | null;
   /** Flags both `uv sync` lines carry, and text the builder / runtime stage must (not) contain. */
-  syncFlags?: string[]; builderContains?: string[]; runtimeNotContains?: string[];
+  syncFlags?: string[]; builderContains?: string[]; runtimeContains?: string[]; runtimeNotContains?: string[];
   /** The build context the result names (relative to the pyproject's folder), and notes that must not appear. */
   buildContext?: string; notesAbsent?: string[];
 }
@@ -221,6 +221,7 @@ describe('scaffold: fixture projects → golden Dockerfiles with zero findings',
       const syncs = r.dockerfile.match(/uv sync[^\n]*/g) ?? [];
       for (const f of exp.syncFlags ?? []) for (const sync of syncs) assert.ok(sync.includes(f), `${sync} has ${f}`);
       for (const t of exp.builderContains ?? []) assert.ok(builder.includes(t), `builder contains ${t}`);
+      for (const t of exp.runtimeContains ?? []) assert.ok(runtime.includes(t), `runtime contains ${t}`);
       for (const t of exp.runtimeNotContains ?? []) assert.ok(!runtime.includes(t), `runtime must not contain ${t}`);
       if (edits.length) fs.rmSync(judged, { recursive: true, force: true });
       assert.equal(r.buildContext, exp.buildContext);

@@ -770,7 +770,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     copies, pythonPath, buildPackages, runtimePackages, extras, collectstatic: collectstatic && managePy ? (ws ? `${ws.member}/${managePy}` : managePy) : undefined,
     ...(ws ? { workspace: { package: p.name, manifests: ws.members.filter((m) => m !== '').map((m) => `${m}/pyproject.toml`) } }
       : own?.members.length ? { workspace: { manifests: own.members.map((m) => `${m}/pyproject.toml`) } } : {}),
-    ...(localManifests.length ? { localManifests } : {}), ...(sub ? { projectDir: sub } : {}),
+    ...(localManifests.length ? { localManifests } : {}), ...(sub ? { projectDir: sub, runDir: sub } : ws ? { runDir: ws.member } : {}),
   };
   let buildContext: string | undefined;
   let atRoot: ScaffoldResult['atRoot'];

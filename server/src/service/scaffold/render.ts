@@ -41,6 +41,12 @@ export interface ProjectProfile {
    * dependencies outside the project): the builder works there, with the virtualenv at /app/.venv.
    */
   projectDir?: string;
+  /**
+   * The project's folder under /app when the build context is a folder above it (a workspace member,
+   * path dependencies outside it): the runtime works there, so that gunicorn finds the project's
+   * gunicorn.conf.py and files it opens by relative path.
+   */
+  runDir?: string;
 }
 
 const IMAGE_DIR = '/app';
@@ -111,6 +117,8 @@ export function renderDockerfile(p: ProjectProfile): string {
     `RUN useradd --create-home --uid ${p.uid} app`,
     `WORKDIR ${IMAGE_DIR}`,
     `COPY --from=builder --chown=${p.uid}:${p.uid} ${IMAGE_DIR} ${IMAGE_DIR}`,
+    // (after the COPY: the folder exists with the copied ownership, WORKDIR does not create it as root)
+    ...(p.runDir ? [`WORKDIR ${IMAGE_DIR}/${p.runDir}`] : []),
     `USER ${p.uid}`,
     `EXPOSE ${p.port}`,
     continued('HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3', [
