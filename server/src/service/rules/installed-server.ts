@@ -28,6 +28,8 @@ export default defineRule({
     if (!py.dependencies.length && !py.lock) return; // nothing declared anywhere: no basis to judge
     const installs = a.model.stages.filter((s) => a.feedsImage(s)).flatMap((s) => a.runs(s).flatMap((r) => a.depInstalls(r)));
     if (!installs.length) return; // the image installs nothing Docksmith can see: the server may come from the base image
+    // a workspace member's dependencies are in its own pyproject.toml: only the lock tells what it brings
+    if (!py.lock && workspacePackages(installs).length) return;
     const groups = installedGroups(installs);
     const named = new Set(installs.flatMap((i) => i.args.map((w) => requirementWordName(w.value).replace(/[-_.]+/g, '-'))));
     const has = (pkg: string) => named.has(pkg)
@@ -66,7 +68,7 @@ function workspacePackages(installs: DepInstall[]): string[] {
   return [...out];
 }
 
-/** Which dependency groups the Dockerfile's installs bring (`main` always). */
+/** Which dependency groups the Dockerfile's installs bring (`main` always, unless only workspace members are installed). */
 function installedGroups(installs: DepInstall[]): (group: string) => boolean {
   const groups = new Set<string>(['main']);
   let all = false;
@@ -94,8 +96,10 @@ function installedGroups(installs: DepInstall[]): (group: string) => boolean {
       all = true; // poetry/pdm/pipenv/conda: their own group flags; do not guess a narrower set
     }
   }
-  // a workspace member (or all of them) instead of the root project
-  for (const m of workspacePackages(installs)) groups.add(`package:${normalizeName(m)}`);
+  // `uv sync --package <member>` installs that member and its closure instead of the root project:
+  // the root's dependencies, extras and groups do not count then (--all-packages installs them all)
+  const members = workspacePackages(installs).map((m) => `package:${normalizeName(m)}`);
+  if (members.length && !allPackages) return (g) => all || members.includes(g);
   return (g) => all || groups.has(g) || (allPackages && g.startsWith('package:'));
 }
 
