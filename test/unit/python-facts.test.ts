@@ -301,6 +301,8 @@ describe('python facts: apps', () => {
       'proj/factory.py': 'from flask import Flask\ndef create_app():\n    app = Flask(__name__)\n    return app, {"jobs": []}\n',
       // not a wrapper: a call whose name says nothing about wrapping, of an app
       'proj/api.py': 'from flask import Flask\nfrom flask_restx import Api\nweb = Flask(__name__)\napi = Api(web)\n',
+      // a protocol adapter: the WSGI app as ASGI is not the Flask app gunicorn's sync worker serves
+      'proj/bridge.py': 'from flask import Flask\nfrom asgiref.wsgi import WsgiToAsgi\nflask_app = Flask(__name__)\nasgi_app = WsgiToAsgi(flask_app)\n',
     });
     const t = targets(f);
     assert.ok(t.indexOf('proj.asgi:application') < t.indexOf('proj.asgi:django_app'), t.join(' '));
@@ -308,6 +310,7 @@ describe('python facts: apps', () => {
     assert.equal(f.apps.find((a) => a.target === 'proj.wsgi:application')?.kind, 'django');
     assert.ok(!t.includes('proj.factory:create_app()'), t.join(' '));
     assert.ok(!t.includes('proj.api:api'), t.join(' '));
+    assert.ok(t.includes('proj.bridge:flask_app') && !t.includes('proj.bridge:asgi_app'), t.join(' '));
   });
 });
 

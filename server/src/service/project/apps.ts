@@ -47,6 +47,9 @@ export function notAppSource(file: string): boolean {
 /** Callees that wrap an ASGI/WSGI app in another one (middleware, lifespan wrappers). */
 const WRAPPER = /middleware|wrap|asgi|wsgi|lifespan|lifetime|whitenoise|proxyfix/i;
 
+/** Adapters that turn a WSGI app into an ASGI one or back: what they return is served by the other kind of worker, so they are not followed. */
+const PROTOCOL_ADAPTER = /^(?:WsgiToAsgi|AsgiToWsgi|ASGIMiddleware|WSGIMiddleware)$/;
+
 const CONVENTIONAL = new Set(['main.py', 'app.py', 'asgi.py', 'wsgi.py']);
 const OFF_PATH = /(?:^|\/)(examples?|samples?|scripts?|docs?|benchmarks?|notebooks?)\//;
 
@@ -73,7 +76,7 @@ export function appKindOf(idx: PyIndex, mod: ModuleInfo, scope: string, expr: st
     if (binding.t !== 'def' && FACTORY_NAMES.has(last)) return { kind: 'factory' };
     // a wrapper around an app serves that app: `SentryAsgiMiddleware(app)`,
     // `lifetime_wrapper(get_asgi_application())`, a project class `AppAsgi(ProtocolTypeRouter(…))`
-    if (WRAPPER.test(last)) {
+    if (WRAPPER.test(last) && !PROTOCOL_ADAPTER.test(last)) {
       const inner = argOf(call.args, 0);
       if (inner && inner !== 'spread') {
         const k = appKindOf(idx, mod, scope, inner.text, depth + 1);
