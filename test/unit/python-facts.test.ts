@@ -419,11 +419,14 @@ describe('python facts: routes', () => {
         'from django.urls import path, re_path', 'from .views import health, home, other', '',
         'def opt_slash_path(route, view, name=None):', '    return re_path(rf"^{route}/?(?:[?#].*)?$", view, name=name)', '',
         'def decorated(view):', '    return view', '',
-        'urlpatterns = [', '    opt_slash_path("_health", health),', '    path("home/", home),', '    make_route("x", other),', ']',
+        'def api_path(route, view):', '    return path(f"api/v1/{route}", view)', '',
+        'urlpatterns = [', '    opt_slash_path("_health", health),', '    path("home/", home),', '    make_route("x", other),', '    api_path("status", other),', ']',
       ].join('\n'),
     });
     assert.deepEqual(paths(f), ['/_health', '/home/']);
     unknownIncludes(f, 'make_route("x", other)', 'is not path()/re_path()');
+    // a helper that puts a prefix before the route is not read as the bare route
+    unknownIncludes(f, 'api_path("status", other)', 'is not path()/re_path()');
   });
 
   it('Django: ROOT_URLCONF, include() followed (strings, tuples, modules, lists), re_path, the admin as an opaque prefix, leading /', () => {

@@ -1026,9 +1026,19 @@ export class RouteScanner {
     if (binding.t !== 'def' || rest.length || !/path|url/i.test(binding.def.name)) return undefined;
     const first = paramsOf(binding.def)[0]?.name;
     if (!first) return undefined;
-    const uses = new RegExp(`\\b(?:re_path|path|url)\\s*\\([^)]*\\b${first}\\b`);
+    // the route argument of the returned path()/re_path()/url() is the parameter itself, or a string
+    // that starts with it (`rf"^{route}/?$"`): a helper that adds a prefix would move the route
     const body = binding.mod.scopes.get(binding.def.scope)?.stmts ?? [];
-    if (!body.some((st) => /^return\b/.test(st.text) && uses.test(st.text))) return undefined;
+    const routeIsParam = (st: Stmt) => {
+      const ret = /^return\s+([\s\S]+)$/.exec(st.text);
+      const inner = ret && parseCall(ret[1].trim());
+      if (!inner || !/^(?:re_path|path|url)$/.test(inner.callee.split('.').pop()!)) return false;
+      const a = argOf(inner.args, 0, 'route');
+      if (!a || a === 'spread') return false;
+      const t = a.text.trim();
+      return t === first || new RegExp(`^[rR]?[fF][rR]?["']\\^?\\{${first}\\}`).test(t);
+    };
+    if (!body.some(routeIsParam)) return undefined;
     const arg = argOf(call.args, 0, first);
     const lit = arg && arg !== 'spread' ? stringLiteral(arg.text) : undefined;
     if (!lit || !('value' in lit) || /include\s*\(/.test(call.args.map((a) => a.text).join(','))) return undefined;
