@@ -583,6 +583,17 @@ describe('scaffold: images that start (server/core fixes)', () => {
     assert.equal(vcs('hatchling'), undefined);
   });
 
+  it('the root of its own workspace: a member without a build system (uv does not install it) is found through PYTHONPATH', () => {
+    const root = '[project]\nname = "svc"\nversion = "1"\ndependencies = ["api"]\n[tool.uv.workspace]\nmembers = ["packages/*"]\n[tool.uv.sources]\napi = { workspace = true }\n';
+    const tree = { 'packages/api/pyproject.toml': '[project]\nname = "api"\nversion = "1"\ndependencies = ["fastapi", "gunicorn", "uvicorn-worker"]\n', 'packages/api/api/__init__.py': '', 'packages/api/api/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n', 'svc.py': '' };
+    const r = scaffold(req(root, tree));
+    assert.match(r.dockerfile, /PYTHONPATH="[^"]*\/app\/packages\/api\b/);
+    assert.match(r.dockerfile, /"api\.main:app"/);
+    // packaged (a build system): installed by uv, no PYTHONPATH needed for it
+    const packaged = scaffold(req(root, { ...tree, 'packages/api/pyproject.toml': tree['packages/api/pyproject.toml'] + '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n' }));
+    assert.doesNotMatch(packaged.dockerfile, /\/app\/packages\/api/);
+  });
+
   it('a virtual workspace root (no [project]) is an error naming its members', () => {
     const root = '[tool.uv.workspace]\nmembers = ["services/*"]\n';
     assert.throws(() => scaffold(req(root, { 'services/api/pyproject.toml': '[project]\nname = "api"\nversion = "1"\n', 'services/worker/pyproject.toml': '[project]\nname = "worker"\nversion = "1"\n' })),

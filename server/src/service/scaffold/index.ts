@@ -356,16 +356,19 @@ function memberNamed(ws: Workspace, name: string): string | undefined {
 }
 
 /** What installing the workspace member in `folder` needs: its metadata files and code, with their import roots, paths relative to `files`. */
-function memberCode(files: ProjectFiles, folder: string, fallbackName: string): { copies: { path: string; isDir: boolean }[]; importRoots: string[] } {
+function memberCode(files: ProjectFiles, folder: string, fallbackName: string): { copies: { path: string; isDir: boolean }[]; importRoots: string[]; packaged: boolean } {
   const view = subFiles(files, folder);
   const text = view.read('pyproject.toml');
   let data: Table | undefined;
   try { data = text ? TOML.parse(text) as Table : undefined; } catch { data = undefined; }
-  if (!data) return { copies: [], importRoots: [] };
+  if (!data) return { copies: [], importRoots: [], packaged: false };
   const name = typeof obj(data.project)?.name === 'string' ? String(obj(data.project)!.name) : fallbackName;
   const roots = findLayout(data, view, name).roots;
   const copies = [...metadataFiles(data, view).found.map((f) => ({ path: f, isDir: exists(view, f) === 'dir' })), ...roots.map((r) => ({ path: r.path, isDir: r.isDir }))];
-  return { copies: copies.map((c) => ({ path: joinPath(folder, c.path), isDir: c.isDir })), importRoots: roots.map((r) => joinPath(folder, r.importRoot)) };
+  // uv installs a member only when it is a package (a build system, or [tool.uv] package = true)
+  const uv = obj(obj(data.tool)?.uv);
+  const packaged = uv?.package === true || (uv?.package !== false && !!obj(data['build-system']));
+  return { copies: copies.map((c) => ({ path: joinPath(folder, c.path), isDir: c.isDir })), importRoots: roots.map((r) => joinPath(folder, r.importRoot)), packaged };
 }
 
 /** The error for a path dependency outside the project when no folder above can be the build context. */
@@ -627,11 +630,14 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   const pathDeps: { dep: string; rel: string }[] = [];
   // Members of the project's own workspace that it installs: their code goes in before the second sync.
   const memberRoots: string[] = [];
+  /** Import roots of members uv does not install (no build system): gunicorn finds them through PYTHONPATH. */
+  const unpackagedRoots: string[] = [];
   for (const m of own?.installed ?? []) {
     const code = memberCode(req.files, m.folder, m.name);
     if (!code.copies.length) notes.push(`${m.name} is a workspace member in ${m.folder} that ${p.name} installs, but its code could not be found: copy it into the builder before the second \`uv sync\`.`);
     for (const c of code.copies) addCopy(c);
     pushAll(memberRoots, code.importRoots);
+    if (!code.packaged) pushAll(unpackagedRoots, code.importRoots);
   }
   if (own?.members.length) {
     const installed = own.installed.map((m) => `${m.name} (${m.folder})`);
@@ -743,6 +749,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   const uvSettings = obj(obj(p.data.tool)?.uv);
   const installed = uvSettings?.package === true || (uvSettings?.package !== false && !!obj(p.data['build-system']));
   const pythonPath = installed ? [] : [...new Set(layout.roots.map((r) => r.importRoot).filter(Boolean))].map((d) => `/app/${d}`);
+  for (const d of new Set(unpackagedRoots)) if (!pythonPath.includes(`/app/${d}`)) pythonPath.push(`/app/${d}`);
   const dynamic = strings(p.project.dynamic);
   const backendReqs = strings(obj(p.data['build-system'])?.requires).map(normalizeName);
   const vcsPlugin = dynamic.includes('version') ? backendReqs.find((r) => /^(hatch-vcs|setuptools-scm|setuptools-git-versioning|versioningit|poetry-dynamic-versioning|uv-dynamic-versioning)$/.test(r)) : undefined;
