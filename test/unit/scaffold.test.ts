@@ -594,6 +594,19 @@ describe('scaffold: images that start (server/core fixes)', () => {
     assert.doesNotMatch(packaged.dockerfile, /\/app\/packages\/api/);
   });
 
+  it('Django: the probe from localhost is said to need ALLOWED_HOSTS and no SSL redirect, unless the settings show both as literals', () => {
+    const django = (settings: string) => scaffold(req('[project]\nname = "site"\nversion = "1"\ndependencies = ["django", "gunicorn"]\n', {
+      'manage.py': '', 'site/__init__.py': '', 'site/settings.py': `ROOT_URLCONF = "site.urls"\n${settings}`,
+      'site/urls.py': 'from django.urls import path\nurlpatterns = [path("health/", lambda r: None)]\n',
+      'site/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n',
+    })).notes.find((n) => n.startsWith('The health check requests http://localhost'));
+    assert.match(django('ALLOWED_HOSTS = ["api.example.com"]\n')!, /400 unless ALLOWED_HOSTS allows "localhost"/);
+    assert.equal(django('ALLOWED_HOSTS = ["api.example.com", "localhost"]\n'), undefined);
+    const ssl = django('ALLOWED_HOSTS = ["*"]\nSECURE_SSL_REDIRECT = True\n')!;
+    assert.match(ssl, /SECURE_REDIRECT_EXEMPT/);
+    assert.doesNotMatch(ssl, /ALLOWED_HOSTS/);
+  });
+
   it('a virtual workspace root (no [project]) is an error naming its members', () => {
     const root = '[tool.uv.workspace]\nmembers = ["services/*"]\n';
     assert.throws(() => scaffold(req(root, { 'services/api/pyproject.toml': '[project]\nname = "api"\nversion = "1"\n', 'services/worker/pyproject.toml': '[project]\nname = "worker"\nversion = "1"\n' })),
@@ -612,7 +625,7 @@ describe('scaffold: images that start (server/core fixes)', () => {
       assert.ok(e?.edit, text);
       const out = applyEdits(text, e.edit.edits);
       assert.ok(out.startsWith(text.replace(/\s*$/, '')), 'nothing before the insertion changes');
-      assert.match(out, /urlpatterns\.append\(path\("health\/", (?:docksmith_)?health\)\)/);
+      assert.match(out, /urlpatterns\.insert\(0, path\("health\/", (?:docksmith_)?health\)\)/);
       if (text.includes('\r\n')) assert.ok(!/[^\r]\n/.test(out), 'CRLF kept');
       const r = require('child_process').spawnSync('/usr/bin/python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], { input: out, encoding: 'utf8' });
       assert.equal(r.status, 0, `${out}\n${r.stderr}`);

@@ -90,7 +90,8 @@ export function healthEndpointFor(app: AppCandidate, kind: AppKind | undefined, 
 }
 
 /**
- * Django's form: a view and `urlpatterns.append(path("health/", …))` at the end of the root URLconf
+ * Django's form: a view and `urlpatterns.insert(0, path("health/", …))` (first, so that no catch-all
+ * pattern answers it first) at the end of the root URLconf
  * (`text`, the module's source), when it has a module-level `urlpatterns`. `path` is imported there
  * unless the module already imports it from django.urls.
  */
@@ -106,7 +107,7 @@ export function djangoHealthEndpointFor(text: string, pathLabel: string, path = 
     ...(hasPath ? [] : ['from django.urls import path  # noqa: E402', '', '']),
     `def ${fn}(request):`, '    """Liveness for the container\'s HEALTHCHECK: answers without touching the database."""',
     '    from django.http import JsonResponse', '', '    return JsonResponse({"status": "ok"})', '', '',
-    `urlpatterns.append(path(${JSON.stringify(route)}, ${fn}))`,
+    `urlpatterns.insert(0, path(${JSON.stringify(route)}, ${fn}))`,
   ];
   // after the last line, with two blank lines before (PEP 8); a last line without a newline gets one
   const lead = lines[last] === '' ? (lines[last - 1]?.trim() ? `${nl}${nl}` : '') : `${nl}${nl}${nl}`;

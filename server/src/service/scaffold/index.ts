@@ -479,6 +479,21 @@ function rootUrlconf(files: ProjectFiles, settings: string[], importRoots: strin
   return undefined;
 }
 
+/**
+ * The HEALTHCHECK requests http://localhost:<port>/… from inside the container: Django answers 400
+ * when ALLOWED_HOSTS does not allow "localhost", and SECURE_SSL_REDIRECT sends it to https. Said
+ * unless the settings show, as literals, that neither applies.
+ */
+function djangoProbeNote(settings: string): string | undefined {
+  const hosts = /^\s*ALLOWED_HOSTS\s*(?::[^=\n]*)?=\s*(\[[^\]]*\]|\([^)]*\))\s*$/m.exec(settings)?.[1];
+  const hostsOk = hosts !== undefined && /["'](?:\*|localhost|\.localhost)["']/.test(hosts);
+  const ssl = /^\s*SECURE_SSL_REDIRECT\s*=\s*(?!False\b)\S/m.test(settings);
+  const parts: string[] = [];
+  if (!hostsOk) parts.push(`Django answers it with 400 unless ALLOWED_HOSTS allows "localhost"${hosts === undefined ? ' (the settings do not list the hosts as a literal: check what production sets)' : ''}`);
+  if (ssl) parts.push('SECURE_SSL_REDIRECT sends it to https unless SECURE_REDIRECT_EXEMPT matches the health path');
+  return parts.length ? `The health check requests http://localhost from inside the container: ${parts.join('; and ')}. Either keeps the container unhealthy.` : undefined;
+}
+
 /** Django settings modules, read as text: settings.py and settings/*.py in the project's code. */
 function djangoSettings(files: ProjectFiles, facts: PythonFacts): string[] {
   void facts;
@@ -744,6 +759,8 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
       collectstatic = true;
       notes.push(`STATIC_ROOT is set: the builder runs \`${managePy} collectstatic --noinput\`, so the image serves its static files (the settings module must import without runtime secrets; give build-time defaults if it reads them from the environment).`);
     }
+    const hostNote = djangoProbeNote(settings.map((f) => req.files.read(f) ?? '').join('\n'));
+    if (hostNote) notes.push(hostNote);
     notes.push(`Migrations are not run by the image's CMD: run \`python ${managePy ?? 'manage.py'} migrate\` as a separate ECS task (a one-off task with the same image and the command overridden) before the new service version starts.`);
   }
   const uvSettings = obj(obj(p.data.tool)?.uv);
