@@ -607,6 +607,17 @@ describe('scaffold: images that start (server/core fixes)', () => {
     assert.doesNotMatch(ssl, /ALLOWED_HOSTS/);
   });
 
+  it('a flat app module\'s siblings: modules a sibling package imports are followed; local settings and secrets are not copied', () => {
+    const r = scaffold(req('[project]\nname = "portal"\nversion = "1"\ndependencies = ["flask", "gunicorn"]\n[tool.uv]\npackage = false\n', {
+      'app.py': 'from flask import Flask\nfrom views import register\ntry:\n    from local_settings import *\nexcept ImportError:\n    pass\napp = Flask(__name__)\nregister(app)\n',
+      'views/__init__.py': 'from db import session\n\ndef register(app):\n    pass\n',
+      'db.py': 'session = None\n', 'local_settings.py': 'SECRET = "dev"\n',
+    }, { app: 'app:app' }));
+    const copied = copiedPaths(stages(r.dockerfile)[0]);
+    for (const want of ['app.py', 'db.py', 'views']) assert.ok(copied.includes(want), `${want}: ${copied}`);
+    assert.ok(!copied.includes('local_settings.py'), copied.join(' '));
+  });
+
   it('a virtual workspace root (no [project]) is an error naming its members', () => {
     const root = '[tool.uv.workspace]\nmembers = ["services/*"]\n';
     assert.throws(() => scaffold(req(root, { 'services/api/pyproject.toml': '[project]\nname = "api"\nversion = "1"\n', 'services/worker/pyproject.toml': '[project]\nname = "worker"\nversion = "1"\n' })),

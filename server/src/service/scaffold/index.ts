@@ -422,6 +422,9 @@ function memberFileName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') || 'service';
 }
 
+/** Module names that hold a developer's local settings or secrets, never the image's. */
+const LOCAL_ONLY = /^(?:local_settings|settings_local|secrets?|credentials)$/;
+
 /**
  * Top-level modules and packages beside `file` (in its import root) that it imports, and those they
  * import in turn (at most 100 files read), as copies. Imports are read as text, indented ones too
@@ -436,11 +439,18 @@ function siblingImports(files: ProjectFiles, file: string, root: string, limit =
     for (const m of text.matchAll(/^[ \t]*(?:from[ \t]+([A-Za-z_]\w*)[\w.]*[ \t]+import\b|import[ \t]+([A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*))/gm)) {
       const names = m[1] ? [m[1]] : m[2].split(',').map((x) => x.trim().split('.')[0]);
       for (const name of names) {
+        // a developer's local settings or secrets imported under try/except stay out of the image
+        if (LOCAL_ONLY.test(name)) continue;
         const mod = joinPath(root, `${name}.py`);
         const pkg = joinPath(root, name);
+        const init = joinPath(pkg, '__init__.py');
         if (exists(files, mod) === 'file') {
           if (!out.has(mod)) { out.set(mod, false); if (!seen.has(mod)) { seen.add(mod); queue.push(mod); } }
-        } else if (exists(files, joinPath(pkg, '__init__.py')) === 'file' && !out.has(pkg)) out.set(pkg, true);
+        } else if (exists(files, init) === 'file' && !out.has(pkg)) {
+          out.set(pkg, true);
+          // what the package imports from beside it when it is imported
+          if (!seen.has(init)) { seen.add(init); queue.push(init); }
+        }
       }
     }
   }
