@@ -592,6 +592,11 @@ describe('scaffold: images that start (server/core fixes)', () => {
     // packaged (a build system): installed by uv, no PYTHONPATH needed for it
     const packaged = scaffold(req(root, { ...tree, 'packages/api/pyproject.toml': tree['packages/api/pyproject.toml'] + '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n' }));
     assert.doesNotMatch(packaged.dockerfile, /\/app\/packages\/api/);
+    // a member reached through an extra the image installs is copied too; without the extra it is not
+    const withExtra = (extras: string) => scaffold(req(root.replace('[tool.uv.workspace]', `[project.optional-dependencies]\npg = ["pgdriver"]\n[tool.docksmith]\nextras = ${extras}\n[tool.uv.workspace]`).replace('api = { workspace = true }', 'api = { workspace = true }\npgdriver = { workspace = true }'),
+      { ...tree, 'packages/pgdriver/pyproject.toml': '[project]\nname = "pgdriver"\nversion = "1"\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n', 'packages/pgdriver/pgdriver/__init__.py': '' }));
+    assert.ok(copiedPaths(stages(withExtra('["pg"]').dockerfile)[0]).includes('packages/pgdriver/pgdriver'));
+    assert.ok(!copiedPaths(stages(withExtra('[]').dockerfile)[0]).includes('packages/pgdriver/pgdriver'));
   });
 
   it('Django: the probe from localhost is said to need ALLOWED_HOSTS and no SSL redirect, unless the settings show both as literals', () => {

@@ -547,7 +547,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   // with the dependencies of the workspace members it installs.
   const ws = findWorkspace(req.parents);
   // the root of its own workspace, with members in folders below it
-  const own = ws ? undefined : ownWorkspace(p.data, req.files);
+  const own = ws ? undefined : ownWorkspace(p.data, req.files, extras);
   const memberManifests = new Set((own?.installed ?? []).map((m) => joinPath(m.folder, 'pyproject.toml')));
   const runtimeReqs = [...strings(p.project.dependencies), ...extras.flatMap((e) => strings(obj(p.project['optional-dependencies'])?.[e])),
     ...facts.dependencies.filter((d) => d.group === 'main' && memberManifests.has(d.file)).map((d) => d.spec)];

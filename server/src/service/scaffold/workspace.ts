@@ -88,11 +88,11 @@ const MAX_MEMBERS = 200;
 /**
  * The members of the workspace the project itself is the root of ([tool.uv.workspace] in its own
  * pyproject.toml) that `uv sync` installs with it: those its runtime dependencies name as
- * `{ workspace = true }` sources, and theirs, transitively. Members nothing depends on are not
+ * `{ workspace = true }` sources (with the given extras, those of their groups too), and theirs, transitively. Members nothing depends on are not
  * installed (`uv sync` without `--all-packages`), but `members` lists every one: uv needs their
  * pyproject.toml to check the lock.
  */
-export function ownWorkspace(data: Record<string, unknown>, files: ProjectFiles): { members: string[]; installed: InstalledMember[] } | undefined {
+export function ownWorkspace(data: Record<string, unknown>, files: ProjectFiles, extras: string[] = []): { members: string[]; installed: InstalledMember[] } | undefined {
   const ws = obj(obj(obj(data.tool)?.uv)?.workspace);
   if (!ws) return undefined;
   const members = expand(files, strings(ws.members), strings(ws.exclude)).filter((m) => m !== '').slice(0, MAX_MEMBERS);
@@ -119,5 +119,7 @@ export function ownWorkspace(data: Record<string, unknown>, files: ProjectFiles)
     }
   };
   visit(obj(data.project)?.dependencies, rootSources);
+  // and through the optional-dependency groups the image installs (`--extra`)
+  for (const e of extras) visit(obj(obj(data.project)?.['optional-dependencies'])?.[e], rootSources);
   return { members, installed };
 }
