@@ -623,6 +623,18 @@ describe('scaffold: images that start (server/core fixes)', () => {
     assert.ok(!copied.includes('local_settings.py'), copied.join(' '));
   });
 
+  it('a Dockerfile\'s own ignore file carries the build context\'s .dockerignore over, without the lines that exclude what it copies', () => {
+    const { renderDockerignore } = require('../../server/src/service/scaffold/dockerignore') as typeof import('../../server/src/service/scaffold/dockerignore');
+    const text = renderDockerignore(['services/api/pyproject.toml', 'services/api/src'], { label: '.dockerignore of the build context', text: '# ours\nnode_modules\nservices/*/src\n**/.venv\ndocs/\n!docs/keep.md\n' });
+    const lines = text.split('\n');
+    const from = lines.indexOf('# from .dockerignore of the build context (BuildKit reads this file instead of it for this Dockerfile)');
+    assert.ok(from > 0, text);
+    assert.deepEqual(lines.slice(from + 1).filter(Boolean), ['node_modules', 'docs/', '!docs/keep.md']);
+    // the generated patterns reach into the project folder below the context
+    for (const p of ['**/.venv', '**/.env', '**/.env.*', '**/*.docksmith']) assert.ok(lines.includes(p), p);
+    assert.ok(excludedBy(parseDockerignore(text), 'services/api/.env') && excludedBy(parseDockerignore(text), 'services/api/Dockerfile.payments.docksmith'));
+  });
+
   it('a virtual workspace root (no [project]) is an error naming its members', () => {
     const root = '[tool.uv.workspace]\nmembers = ["services/*"]\n';
     assert.throws(() => scaffold(req(root, { 'services/api/pyproject.toml': '[project]\nname = "api"\nversion = "1"\n', 'services/worker/pyproject.toml': '[project]\nname = "worker"\nversion = "1"\n' })),

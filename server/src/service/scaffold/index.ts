@@ -403,7 +403,7 @@ function vcsVersionNote(plugin: string, tool: Table): string {
 }
 
 /** Configuration of tools, CI and deployment that a service never reads at run time. */
-const TOOLING_FILE = /^(?:docker-compose|compose|mkdocs|renovate|tsconfig|jsconfig|package(?:-lock)?|codecov|readthedocs|netlify|vercel|tox|pytest|mypy|setup|ruff|pyrightconfig|biome|crowdin|lerna|nx|turbo|babel|jest|vite|webpack|rollup|eslint|prettier|commitlint|sonar-project|environment|conda|Pipfile|cspell|typos|codespell|dependabot|release-please|catalog-info|skaffold|serverless|samconfig|template|cdk|cdktf|Pulumi|fly|render|railway|heroku|app|firebase|openapi|swagger|pnpm-lock|pnpm-workspace|yarn|bun|deno|uv|pdm|poetry|buildspec|appspec|cloudbuild|azure-pipelines|bitbucket-pipelines|gitlab-ci|\.?travis|Taskfile|justfile|Makefile|nginx|supervisord|gunicorn\.conf|alembic|pyvenv|noxfile|hatch|rye|pixi|environment\.dev|launch)(?:[._-][\w.-]*)?\.(?:ya?ml|json|ini|toml|cfg|conf)$/i;
+const TOOLING_FILE = /^(?:docker-compose|compose|mkdocs|renovate|tsconfig|jsconfig|package(?:-lock)?|codecov|readthedocs|netlify|vercel|tox|pytest|mypy|setup|ruff|pyrightconfig|biome|crowdin|lerna|nx|turbo|babel|jest|vite|webpack|rollup|eslint|prettier|commitlint|sonar-project|environment|conda|Pipfile|cspell|typos|codespell|dependabot|release-please|catalog-info|skaffold|serverless|samconfig|template|cdk|cdktf|Pulumi|fly|render|railway|heroku|app(?=\.ya?ml$)|firebase|Cargo|towncrier|cliff|lefthook|mise|ty|pyrefly|kustomization|Chart|values|openapi|swagger|pnpm-lock|pnpm-workspace|yarn|bun|deno|uv|pdm|poetry|buildspec|appspec|cloudbuild|azure-pipelines|bitbucket-pipelines|gitlab-ci|\.?travis|Taskfile|justfile|Makefile|nginx|supervisord|gunicorn\.conf|alembic|pyvenv|noxfile|hatch|rye|pixi|environment\.dev|launch)(?:[._-][\w.-]*)?\.(?:ya?ml|json|ini|toml|cfg|conf)$/i;
 
 /**
  * What building a project from source (`[tool.uv] no-binary-package`) needs beyond gcc/g++, for the
@@ -744,7 +744,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     addCopy({ path: 'alembic.ini', isDir: false });
     const scripts = loc && !loc.includes(':') && !loc.startsWith('/') && exists(req.files, loc) === 'dir' ? normalizeRel(loc) : undefined;
     if (scripts) addCopy({ path: scripts, isDir: true });
-    notes.push(`Migrations are not run by the image's CMD: run \`alembic upgrade head\` as a separate ECS task (a one-off task with the same image and the command overridden) before the new service version starts. The image has alembic.ini${scripts ? ` and ${scripts}/` : ''} for it${loc && !scripts ? ` (script_location ${loc} is not a folder of the project: check that the task finds it)` : ''}.`);
+    notes.push(`Migrations are not run by the image's CMD: run \`alembic upgrade head\` as a separate ECS task (a one-off task with the same image and the command overridden) before the new service version starts. The image has alembic.ini${scripts ? ` and ${scripts}/` : ''} for it${loc && !scripts && !loc.includes(':') ? ` (script_location ${loc} is not a folder of the project: check that the task finds it)` : ''}.`);
   }
   // Data and configuration files beside pyproject.toml that nothing copies: said, not guessed
   const leftOut = (req.files.list('') ?? []).filter((n) => /\.(ya?ml|json|ini|toml|cfg|conf)$/i.test(n) && !n.startsWith('.') && !TOOLING_FILE.test(n)
@@ -861,12 +861,18 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
 
   const copiedPaths = [...['pyproject.toml', ...(profile.locked ? ['uv.lock'] : [])].map((f) => joinPath(sub, f)), ...(profile.workspace?.manifests ?? []), ...localManifests, ...copies.map((c) => c.path)];
   const existingIgnore = (ws ? ws.root.files : pathContext ?? req.files).read('.dockerignore');
+  // built from a folder above: the Dockerfile's own ignore file replaces the context's, whose lines it carries over
+  const inherit = existingIgnore !== undefined && (ws || pathContext) ? { label: '.dockerignore of the build context', text: existingIgnore } : undefined;
   if (existingIgnore !== undefined) {
     const patterns = parseDockerignore(existingIgnore);
     const blocked = copiedPaths.filter((c) => excludedBy(patterns, c));
-    if (blocked.length) notes.push(`The existing .dockerignore excludes ${blocked.join(', ')}, which the Dockerfile copies: the build fails until those lines are removed or re-included with "!".`);
+    if (blocked.length) {
+      notes.push(inherit
+        ? `The build context's .dockerignore excludes ${blocked.join(', ')}, which the Dockerfile copies: the Dockerfile's own ignore file carries its other lines over and leaves those out.`
+        : `The existing .dockerignore excludes ${blocked.join(', ')}, which the Dockerfile copies: the build fails until those lines are removed or re-included with "!".`);
+    }
   }
-  const result: ScaffoldResult = { dockerfile: renderDockerfile(profile), dockerignore: renderDockerignore(copiedPaths), notes, profile };
+  const result: ScaffoldResult = { dockerfile: renderDockerfile(profile), dockerignore: renderDockerignore(copiedPaths, inherit), notes, profile };
   if (projectEdits) result.projectEdits = projectEdits;
   if (healthEndpoint) result.healthEndpoint = healthEndpoint;
   if (buildContext !== undefined) result.buildContext = buildContext;
