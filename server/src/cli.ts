@@ -299,7 +299,16 @@ function check(args: string[], out: Out): number {
 }
 
 /** Write through a temporary file in the same folder, then rename: readers never see half a file. */
+/**
+ * Writes `text` to `file` through a temporary file and a rename, so that a reader never sees half a
+ * file. A symbolic link is followed (the link stays); a target that is not a regular file (a device
+ * such as /dev/null, a FIFO) is written in place: renaming over it would replace it.
+ */
 function writeAtomic(file: string, text: string): void {
+  try { file = fs.realpathSync(file); } catch { /* new file */ }
+  let existing: fs.Stats | undefined;
+  try { existing = fs.statSync(file); } catch { /* new file */ }
+  if (existing && !existing.isFile()) { fs.writeFileSync(file, text, 'utf8'); return; }
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.docksmith-${process.pid}-${Date.now().toString(36)}.tmp`);
   let mode: number | undefined;
@@ -371,7 +380,8 @@ async function scaffoldCommand(args: string[], out: Out): Promise<number> {
     // a workspace member is built from the root: its ignore file (root-relative paths) goes beside the
     // Dockerfile as <Dockerfile>.dockerignore, which BuildKit reads instead of the root's .dockerignore
     const ignore = result.buildContext !== undefined || atRoot ? `${target!}.dockerignore` : path.join(path.dirname(target!), '.dockerignore');
-    if (result.dockerignore && !fs.existsSync(ignore)) {
+    // (not beside a device or FIFO: `--out /dev/null` writes no /dev/.dockerignore)
+    if (result.dockerignore && fs.statSync(target!).isFile() && !fs.existsSync(ignore)) {
       writeAtomic(ignore, result.dockerignore);
       out.stderr.push(`docksmith: wrote ${rel(ignore)}\n`);
     }

@@ -99,7 +99,7 @@ async function body() {
     for (const want of ['FROM python:3.11-slim AS builder', 'COPY README.md ./', 'COPY src/orders_api/ ./src/orders_api/', '"orders_api.main:app", "--workers", "2"', 'USER 1000']) {
       if (!text.includes(want)) throw new Error(`written Dockerfile lacks ${want}`);
     }
-    if (!fs.readFileSync(ignore, 'utf8').split('\n').includes('.venv')) throw new Error('.dockerignore lacks .venv');
+    if (!fs.readFileSync(ignore, 'utf8').split('\n').includes('**/.venv')) throw new Error('.dockerignore lacks **/.venv');
     lap(`  wrote Dockerfile (${text.split('\n').length} lines) and .dockerignore`);
     // the command opens the Dockerfile: its tab becomes active and the server lints it
     await page.locator('.tabs-container .tab.active', { hasText: 'Dockerfile' }).first().waitFor({ timeout: 15000 });

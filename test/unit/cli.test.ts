@@ -378,6 +378,26 @@ describe('docksmith scaffold', () => {
     assert.equal(run(['scaffold', '--at-root', '--out', '-'], copy('fastapi-uv-lock')).code, 2);
   });
 
+  it('--force through a symbolic link keeps the link; a FIFO (or a device such as /dev/null) is written in place, not replaced, and gets no ignore file beside it', async () => {
+    const dir = copy('fastapi-uv-lock');
+    const real = path.join(dir, 'real.Dockerfile');
+    fs.writeFileSync(real, 'FROM scratch\n');
+    fs.symlinkSync(real, path.join(dir, 'Dockerfile'));
+    assert.equal(run(['scaffold', '--force'], dir).code, 0);
+    assert.ok(fs.lstatSync(path.join(dir, 'Dockerfile')).isSymbolicLink(), 'the link is kept');
+    assert.match(fs.readFileSync(real, 'utf8'), /^FROM python:3\.11-slim AS builder$/m);
+    const fifo = path.join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const outFile = path.join(dir, 'read.txt');
+    const reader = require('child_process').spawn('sh', ['-c', `cat "${fifo}" > "${outFile}"`]);
+    const done = new Promise((resolve) => reader.on('exit', resolve));
+    const r = run(['scaffold', '--force', '--out', 'pipe'], dir);
+    await done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(fs.statSync(fifo).isFIFO(), 'the FIFO is still a FIFO');
+    assert.match(fs.readFileSync(outFile, 'utf8'), /^CMD \["gunicorn"/m);
+  });
+
   it('a project the scaffold cannot serve: a message, nothing written', () => {
     const dir = copy('malformed-toml');
     const r = run(['scaffold'], dir);
