@@ -391,15 +391,17 @@ function vcsVersionNote(plugin: string, tool: Table): string {
     : plugin === 'setuptools-scm' || plugin === 'hatch-vcs' ? str(obj(tool.setuptools_scm)?.fallback_version) ?? str(hatchVersion?.['fallback-version']) ?? str(obj(hatchVersion?.['raw-options'])?.fallback_version)
       : undefined;
   const head = `The version comes from git (${plugin}), and .git is not in the build context`;
+  // even the first sync (--no-install-project) builds the project's metadata, version included
+  // (xorbitsai/xagent#564: hatch-vcs failed there): the variable goes before it
   if (fallback) return `${head}: the package is built as version ${fallback}, the fallback its settings give. If the service reports its version, pass the real one in at build time.`;
   const how: Record<string, string> = {
-    'setuptools-scm': '`ENV SETUPTOOLS_SCM_PRETEND_VERSION=…` in the builder (from a build argument)',
-    'hatch-vcs': '`ENV SETUPTOOLS_SCM_PRETEND_VERSION=…` in the builder (hatch-vcs uses setuptools-scm; from a build argument)',
-    'poetry-dynamic-versioning': '`ENV POETRY_DYNAMIC_VERSIONING_BYPASS=…` in the builder (from a build argument)',
-    'uv-dynamic-versioning': '`ENV UV_DYNAMIC_VERSIONING_BYPASS=…` in the builder (from a build argument)',
+    'setuptools-scm': '`ENV SETUPTOOLS_SCM_PRETEND_VERSION=…` in the builder before the first `uv sync` (from a build argument)',
+    'hatch-vcs': '`ENV SETUPTOOLS_SCM_PRETEND_VERSION=…` in the builder before the first `uv sync` (hatch-vcs uses setuptools-scm; from a build argument)',
+    'poetry-dynamic-versioning': '`ENV POETRY_DYNAMIC_VERSIONING_BYPASS=…` in the builder before the first `uv sync` (from a build argument)',
+    'uv-dynamic-versioning': '`ENV UV_DYNAMIC_VERSIONING_BYPASS=…` in the builder before the first `uv sync` (from a build argument)',
     versioningit: '`default-version = "…"` under [tool.versioningit]',
   };
-  return `${head}: the build fails or stamps a placeholder version. Give it a version: ${how[plugin] ?? 'the fallback version its settings allow'}.`;
+  return `${head}: the build fails (already at the first \`uv sync\`, which reads the project's metadata) or stamps a placeholder version. Give it a version: ${how[plugin] ?? 'the fallback version its settings allow'}.`;
 }
 
 /** Configuration of tools, CI and deployment that a service never reads at run time. */
