@@ -149,6 +149,7 @@ export function pythonFacts(files: ProjectFiles, opts: PythonFactsOptions = {}):
     }
     facts.routes = r.routes;
     if (r.opaque.length) facts.opaque = r.opaque;
+    if (r.urlconfs.length) facts.urlconfs = r.urlconfs;
     pushAll(unknown, r.unknown);
     if (!r.complete) facts.routesComplete = false;
     const routable = fw.frameworks.filter((f) => FRAMEWORK_LABEL[f]);

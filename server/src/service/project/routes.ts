@@ -105,6 +105,8 @@ export interface RouteScanResult {
   seen: Set<Framework>;
   /** App targets mounted into another app (a sub-application), with where. */
   mounted: Map<string, string>;
+  /** Django's root URLconf modules (ROOT_URLCONF, else urls.py beside settings), as files. */
+  urlconfs: string[];
 }
 
 const concat = (a: string, b: string) => a + b;
@@ -133,6 +135,7 @@ export class RouteScanner {
   private paramOpsMemo = new Map<FuncDef, boolean>();
   private litestarHandlers = new Map<FuncDef, { loc: Loc; used: boolean }>();
   private seen = new Set<Framework>();
+  private urlconfs: string[] = [];
   private show: (f: string) => string;
 
   constructor(private idx: PyIndex, private opts: RouteScanOptions) {
@@ -193,7 +196,7 @@ export class RouteScanner {
       if (!prev) { byKey.set(k, r); routes.push(r); continue; }
       if (r.apps) prev.apps = [...new Set([...(prev.apps ?? []), ...r.apps])];
     }
-    return { routes, complete: this.complete, unknown: [...new Set(this.unknown)], opaque, seen: this.seen, mounted };
+    return { routes, complete: this.complete, unknown: [...new Set(this.unknown)], opaque, seen: this.seen, mounted, urlconfs: this.urlconfs };
   }
 
   /** The app candidates' targets on the containers they are (`wsgi:app = create_app()` names the factory's app too). */
@@ -914,6 +917,7 @@ export class RouteScanner {
     for (const [module, loc] of roots) {
       const file = this.idx.fileOf(module);
       if (!file) { this.unk(loc, `ROOT_URLCONF "${module}" is not a module of the project: its routes are not listed`); continue; }
+      this.urlconfs.push(this.show(file));
       this.urlconf(module, '', [module], undefined, apps, out, opaque, loc);
     }
   }

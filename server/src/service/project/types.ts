@@ -101,6 +101,8 @@ export interface PythonFacts {
    * leave `routesComplete` true (they serve no endpoint of the app); anything else here also makes it false.
    */
   opaque?: OpaquePrefix[];
+  /** Django's root URLconf files (ROOT_URLCONF, else urls.py beside settings): where a health view goes. */
+  urlconfs?: string[];
   /** What could not be determined, in words ("the prefix of include_router in app/main.py:12 is a variable"). */
   unknown: string[];
   /** Files skipped (too large, not UTF-8) and other remarks, in words. */

@@ -480,17 +480,6 @@ function normalizeRel(p: string): string {
   return out.join('/');
 }
 
-/** The root URLconf's file: ROOT_URLCONF = "x.urls" in a settings module, found from the import roots. */
-function rootUrlconf(files: ProjectFiles, settings: string[], importRoots: string[]): string | undefined {
-  for (const f of settings) {
-    const m = /^\s*ROOT_URLCONF\s*=\s*["']([\w.]+)["']/m.exec(files.read(f) ?? '');
-    if (!m) continue;
-    const rel = m[1].split('.').join('/') + '.py';
-    for (const root of importRoots) if (exists(files, joinPath(root, rel)) === 'file') return joinPath(root, rel);
-  }
-  return undefined;
-}
-
 /**
  * The HEALTHCHECK requests http://localhost:<port>/… from inside the container: Django answers 400
  * when ALLOWED_HOSTS does not allow "localhost", and SECURE_SSL_REDIRECT sends it to https. Said
@@ -846,7 +835,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
       healthEndpoint = cand ? healthEndpointFor(cand, kind, req.files.read(cand.file), siblingPath(req.pyprojectLabel, cand.file), DEFAULTS.healthPath) : undefined;
       if (!healthEndpoint && (kind === 'django' || kind === 'django-asgi')) {
         // Django: a view in the root URLconf (ROOT_URLCONF of the settings), at health/ (Django's trailing slash)
-        const urls = rootUrlconf(req.files, djangoSettings(req.files, facts), [...new Set(['', ...layout.roots.map((r) => r.importRoot)])]);
+        const urls = facts.urlconfs?.[0];
         const text = urls ? req.files.read(urls) : undefined;
         healthEndpoint = (urls && text !== undefined ? djangoHealthEndpointFor(text, siblingPath(req.pyprojectLabel, urls), DEFAULTS.healthPath.replace(/\/?$/, '/')) : undefined)
           ?? { path: DEFAULTS.healthPath, framework: 'django' };
