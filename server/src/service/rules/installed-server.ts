@@ -57,13 +57,18 @@ export default defineRule({
   },
 });
 
+/** The value of the option at `args[k]`: `--opt=value` or `--opt value`. */
+function flagValue(args: string[], k: number): string | undefined {
+  return args[k].includes('=') ? args[k].slice(args[k].indexOf('=') + 1) : args[k + 1];
+}
+
 /** The workspace members `uv sync --package <name>` installs instead of the root project. */
 function workspacePackages(installs: DepInstall[]): string[] {
   const out = new Set<string>();
   for (const i of installs) {
     if (i.kind !== 'uv-sync') continue;
     const args = i.args.map((w) => w.value);
-    args.forEach((x, k) => { if (/^--package(=|$)/.test(x)) { const v = x.includes('=') ? x.slice(x.indexOf('=') + 1) : args[k + 1]; if (v) out.add(v); } });
+    args.forEach((x, k) => { if (/^--package(=|$)/.test(x)) { const v = flagValue(args, k); if (v) out.add(v); } });
   }
   return [...out];
 }
@@ -75,13 +80,12 @@ function installedGroups(installs: DepInstall[]): (group: string) => boolean {
   let allPackages = false;
   for (const i of installs) {
     const args = i.args.map((w) => w.value);
-    const value = (k: number) => (args[k].includes('=') ? args[k].slice(args[k].indexOf('=') + 1) : args[k + 1]);
     if (i.kind === 'uv-sync') {
       // uv sync installs the default groups (dev) unless told otherwise
       if (!args.some((x) => /^--(no-dev|only-group|no-default-groups)$/.test(x))) groups.add('group:dev');
       args.forEach((x, k) => {
-        if (/^--extra(=|$)/.test(x)) groups.add(`extra:${value(k)}`);
-        if (/^--(group|only-group)(=|$)/.test(x)) groups.add(`group:${value(k)}`);
+        if (/^--extra(=|$)/.test(x)) groups.add(`extra:${flagValue(args, k)}`);
+        if (/^--(group|only-group)(=|$)/.test(x)) groups.add(`group:${flagValue(args, k)}`);
         if (x === '--all-extras' || x === '--all-groups') all = true;
         if (x === '--all-packages') allPackages = true;
       });

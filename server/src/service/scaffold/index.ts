@@ -356,11 +356,13 @@ function memberNamed(ws: Workspace, name: string): string | undefined {
 }
 
 /** What installing the workspace member in `folder` needs: its metadata files and code, with their import roots, paths relative to `files`. */
-function memberCode(files: ProjectFiles, folder: string, fallbackName: string): { copies: { path: string; isDir: boolean }[]; importRoots: string[]; packaged: boolean } {
+function memberCode(files: ProjectFiles, folder: string, fallbackName: string, parsed?: Table): { copies: { path: string; isDir: boolean }[]; importRoots: string[]; packaged: boolean } {
   const view = subFiles(files, folder);
-  const text = view.read('pyproject.toml');
-  let data: Table | undefined;
-  try { data = text ? TOML.parse(text) as Table : undefined; } catch { data = undefined; }
+  let data = parsed;
+  if (!data) {
+    const text = view.read('pyproject.toml');
+    try { data = text ? TOML.parse(text) as Table : undefined; } catch { data = undefined; }
+  }
   if (!data) return { copies: [], importRoots: [], packaged: false };
   const name = typeof obj(data.project)?.name === 'string' ? String(obj(data.project)!.name) : fallbackName;
   const roots = findLayout(data, view, name).roots;
@@ -649,7 +651,8 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   /** Import roots of members uv does not install (no build system): gunicorn finds them through PYTHONPATH. */
   const unpackagedRoots: string[] = [];
   for (const m of own?.installed ?? []) {
-    const code = memberCode(req.files, m.folder, m.name);
+    // (ownWorkspace has parsed its pyproject.toml already)
+    const code = memberCode(req.files, m.folder, m.name, m.data);
     if (!code.copies.length) notes.push(`${m.name} is a workspace member in ${m.folder} that ${p.name} installs, but its code could not be found: copy it into the builder before the second \`uv sync\`.`);
     for (const c of code.copies) addCopy(c);
     pushAll(memberRoots, code.importRoots);
