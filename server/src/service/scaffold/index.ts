@@ -12,7 +12,7 @@ import { Sourced, Standard } from '../types';
 import { AppCandidate, AppKind } from '../project/types';
 import { findApps, isAppTarget } from '../project/apps';
 import { lockedRuntimeClosure, uvLockPackages } from '../project/lock';
-import { ParentFolder, Workspace, findWorkspace, ownWorkspace } from './workspace';
+import { ParentFolder, findWorkspace, membersByName, ownWorkspace } from './workspace';
 import { pythonFacts } from '../project/python';
 import { PythonFacts } from '../project/types';
 import { addDependenciesEdit, addDependenciesTitle, setDocksmithKeyEdit } from '../project/edits';
@@ -345,16 +345,6 @@ function siblingPath(pyprojectLabel: string, rel: string): string {
   return pyprojectLabel.slice(0, cut + 1) + rel.split('/').join(sep);
 }
 
-/** The folder of the workspace member whose [project] name is `name`. */
-function memberNamed(ws: Workspace, name: string): string | undefined {
-  for (const m of ws.members) {
-    const text = ws.root.files.read(joinPath(m, 'pyproject.toml'));
-    const found = text && /^\s*name\s*=\s*["']([^"']+)["']/m.exec(text.slice(text.search(/^\s*\[project\]/m) >= 0 ? text.search(/^\s*\[project\]/m) : 0));
-    if (found && normalizeName(found[1]) === normalizeName(name)) return m;
-  }
-  return undefined;
-}
-
 /** What installing the workspace member in `folder` needs: its metadata files and code, with their import roots, paths relative to `files`. */
 function memberCode(files: ProjectFiles, folder: string, fallbackName: string, parsed?: Table): { copies: { path: string; isDir: boolean }[]; importRoots: string[]; packaged: boolean } {
   const view = subFiles(files, folder);
@@ -646,6 +636,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
   }
   const workspaceDeps: { dep: string; folder: string }[] = [];
   const pathDeps: { dep: string; rel: string }[] = [];
+  let wsMembers: Map<string, { folder: string }> | undefined;
   // Members of the project's own workspace that it installs: their code goes in before the second sync.
   const memberRoots: string[] = [];
   /** Import roots of members uv does not install (no build system): gunicorn finds them through PYTHONPATH. */
@@ -693,7 +684,7 @@ export function scaffold(req: ScaffoldRequest): ScaffoldResult {
     if (ws) {
       const inRoot = rel !== undefined && !rel.startsWith('/') ? normalizeRel(`${ws.member}/${rel}`) : undefined;
       if (obj(src)?.workspace === true || (inRoot !== undefined && !inRoot.startsWith('..'))) {
-        const folder = obj(src)?.workspace === true ? memberNamed(ws, dep) : inRoot;
+        const folder = obj(src)?.workspace === true ? (wsMembers ??= membersByName(ws.root.files, ws.members)).get(normalizeName(dep))?.folder : inRoot;
         if (folder !== undefined) { workspaceDeps.push({ dep, folder }); continue; }
       }
     }

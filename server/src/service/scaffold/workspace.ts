@@ -82,6 +82,20 @@ export interface InstalledMember {
   text: string;
 }
 
+/** The members in `folders` (of `files`) by their normalized [project] name; unreadable or nameless ones are left out. */
+export function membersByName(files: ProjectFiles, folders: string[]): Map<string, InstalledMember> {
+  const byName = new Map<string, InstalledMember>();
+  for (const folder of folders) {
+    const text = files.read(joinPath(folder, 'pyproject.toml'));
+    if (text === undefined) continue;
+    let parsed: Record<string, unknown>;
+    try { parsed = TOML.parse(text) as Record<string, unknown>; } catch { continue; }
+    const name = obj(parsed.project)?.name;
+    if (typeof name === 'string' && !byName.has(normalizeName(name))) byName.set(normalizeName(name), { folder, name, data: parsed, text });
+  }
+  return byName;
+}
+
 /** At most this many member pyproject.toml files are read (a workspace of hundreds is not a service). */
 const MAX_MEMBERS = 200;
 
@@ -96,15 +110,7 @@ export function ownWorkspace(data: Record<string, unknown>, files: ProjectFiles,
   const ws = obj(obj(obj(data.tool)?.uv)?.workspace);
   if (!ws) return undefined;
   const members = expand(files, strings(ws.members), strings(ws.exclude)).filter((m) => m !== '').slice(0, MAX_MEMBERS);
-  const byName = new Map<string, InstalledMember>();
-  for (const folder of members) {
-    const text = files.read(joinPath(folder, 'pyproject.toml'));
-    if (text === undefined) continue;
-    let parsed: Record<string, unknown>;
-    try { parsed = TOML.parse(text) as Record<string, unknown>; } catch { continue; }
-    const name = obj(parsed.project)?.name;
-    if (typeof name === 'string') byName.set(normalizeName(name), { folder, name, data: parsed, text });
-  }
+  const byName = membersByName(files, members);
   const rootSources = obj(obj(obj(data.tool)?.uv)?.sources) ?? {};
   const workspaceSource = (sources: Record<string, unknown>, dep: string) => Object.entries(sources).some(([k, v]) => normalizeName(k) === dep && obj(v)?.workspace === true);
   const installed: InstalledMember[] = [];
