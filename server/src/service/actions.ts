@@ -6,6 +6,7 @@ import { fixAllDetailed } from './fixes';
 import { LintResult } from './linter';
 import { instrAt } from './pragmas';
 import { Diagnostic, FileEdit, LintContext, OffsetEdit } from './types';
+import { eolOf } from './text';
 
 /** A finding as the client sends it back with a code-action request. */
 export interface RequestedFinding { rule: string; start: number; message: string }
@@ -80,6 +81,6 @@ export function ignoreEdit(result: LintResult, text: string, finding: Diagnostic
     }
   }
   const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
-  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const nl = eolOf(text);
   return { start: lineStart, end: lineStart, newText: `${indent}# docksmith ignore=${finding.rule}${nl}` };
 }

@@ -181,6 +181,11 @@ export function logicalSource(doc: string, start: number, end: number, escape: s
 }
 
 /** Where the line holding `offset` ends: the offset after its line break (text end when none) and the break itself. */
+/** The line break a text uses for lines added to it: CRLF when it has one, else LF. */
+export function eolOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
 export function lineBreakAfter(text: string, offset: number): { next: number; eol: string } {
   const le = lineEnd(text, offset, text.length);
   if (le >= text.length) return { next: text.length, eol: '' };

@@ -2,7 +2,7 @@
 // returns them as data: neither writes anything).
 
 import { FileEdit } from '../types';
-import { tomlKeyLine } from '../text';
+import { eolOf, tomlKeyLine } from '../text';
 
 /**
  * `"gunicorn",` added to [project].dependencies of the pyproject.toml at `path` (the array created
@@ -10,7 +10,7 @@ import { tomlKeyLine } from '../text';
  */
 export function addDependenciesEdit(path: string, text: string, names: string[]): FileEdit | undefined {
   const lines = text.split(/\r\n|\r|\n/);
-  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const nl = eolOf(text);
   const header = lines.findIndex((l) => /^\s*\[\s*project\s*\]\s*(#.*)?$/.test(l));
   if (header < 0) return undefined;
   let end = lines.length;
@@ -35,7 +35,7 @@ export function addDependenciesEdit(path: string, text: string, names: string[])
  */
 export function setDocksmithKeyEdit(path: string, text: string, key: string, value: string): FileEdit | undefined {
   const lines = text.split(/\r\n|\r|\n/);
-  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const nl = eolOf(text);
   if (/^\s*docksmith\s*=/m.test(text) || /^\s*tool\.docksmith\s*=/m.test(text)) return undefined;
   const header = lines.findIndex((l) => /^\s*\[\s*tool\s*\.\s*docksmith\s*\]\s*(#.*)?$/.test(l));
   if (header >= 0) {

@@ -4,6 +4,7 @@ import { Analysis } from '../analysis';
 import { BuildContext, DockerignoreLine } from '../project/types';
 import { exclusionOf } from '../scaffold/dockerignore';
 import { FileEdit, Finding, Related } from '../types';
+import { eolOf } from '../text';
 
 /** Files that must not reach an image, and the .dockerignore pattern that keeps each out. */
 const SENSITIVE: { test: (base: string) => boolean; pattern: string; what: string }[] = [
@@ -141,7 +142,7 @@ function ignoreFix(ctx: BuildContext, found: string[], literals: string[]) {
   if (ignore) {
     const text = ignore.text;
     const lines = text.split(/\r\n|\r|\n/);
-    const nl = text.includes('\r\n') ? '\r\n' : '\n';
+    const nl = eolOf(text);
     const last = lines.length - 1;
     const endsWithNewline = lines[last] === '';
     const at = { line: last, character: lines[last].length };

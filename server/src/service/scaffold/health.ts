@@ -4,6 +4,7 @@
 
 import { AppCandidate, AppKind, PythonFacts, Route } from '../project/types';
 import { FileEdit } from '../types';
+import { eolOf } from '../text';
 
 /**
  * Health-like routes: the last segment is /health, /healthz, /health-check, /_health, /ping, /status,
@@ -52,6 +53,11 @@ export interface HealthEndpoint {
   framework: 'fastapi' | 'starlette' | 'flask' | 'django';
 }
 
+/** `health`, or `docksmith_health` when the module already defines a health(). */
+function healthFunctionName(text: string): string {
+  return /^(?:async\s+)?def\s+health\s*\(/m.test(text) ? 'docksmith_health' : 'health';
+}
+
 /** The line after the statement that starts on `line` (brackets balanced, strings skipped). */
 function statementEnd(lines: string[], line: number): number {
   let depth = 0;
@@ -75,9 +81,9 @@ export function healthEndpointFor(app: AppCandidate, kind: AppKind | undefined, 
   const name = app.target.slice(app.target.indexOf(':') + 1);
   const lines = text.split(/\r\n|\r|\n/);
   if (app.line < 0 || app.line >= lines.length) return undefined;
-  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const nl = eolOf(text);
   const end = statementEnd(lines, app.line);
-  const fn = /^(?:async\s+)?def\s+health\s*\(/m.test(text) ? 'docksmith_health' : 'health';
+  const fn = healthFunctionName(text);
   const body = framework === 'fastapi'
     ? [`@${name}.get(${JSON.stringify(path)})`, `def ${fn}() -> dict[str, str]:`, '    return {"status": "ok"}']
     : framework === 'flask'
@@ -97,10 +103,10 @@ export function healthEndpointFor(app: AppCandidate, kind: AppKind | undefined, 
  */
 export function djangoHealthEndpointFor(text: string, pathLabel: string, path = '/health/'): HealthEndpoint | undefined {
   if (!/^urlpatterns\s*(?::[^=\n]*)?[=+]/m.test(text)) return undefined;
-  const nl = text.includes('\r\n') ? '\r\n' : '\n';
+  const nl = eolOf(text);
   const lines = text.split(/\r\n|\r|\n/);
   const last = lines.length - 1;
-  const fn = /^(?:async\s+)?def\s+health\s*\(/m.test(text) ? 'docksmith_health' : 'health';
+  const fn = healthFunctionName(text);
   const route = path.replace(/^\/+/, '');
   const hasPath = /^from\s+django\.urls\s+import\s+(?:\([^)]*\bpath\b[^)]*\)|[^\n]*\bpath\b)/m.test(text);
   const body = [
