@@ -6,6 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest, LanguageClient, ResponseError } from 'vscode-languageclient/node';
 import { isAppTarget } from '../../server/src/service/scaffold/apps';
+import { placedAtRoot } from '../../server/src/service/scaffold/placement';
 import type { ProjectInfo } from '../../server/src/service/scaffold';
 import type { ScaffoldResponse } from '../../server/src/scaffold';
 import type { AppCandidate } from '../../server/src/service/project/types';
@@ -195,9 +196,7 @@ export function registerScaffold(context: vscode.ExtensionContext, client: () =>
     const pick = await vscode.window.showQuickPick(items, { title: `Docksmith: ${name} is a uv workspace member. Where does its Dockerfile go?`, ignoreFocusOut: true });
     if (!pick) return undefined;
     if (!pick.root) return { dockerfile: member, result };
-    const atRootResult: ScaffoldResponse = { ...result, notes: result.notes.map((n) => (n === atRoot.memberNote ? atRoot.note : n)), projectEdits: result.projectEdits?.filter((e) => e.placement !== 'member') };
-    delete atRootResult.buildContext;
-    return { dockerfile: rootFile, result: atRootResult };
+    return { dockerfile: rootFile, result: placedAtRoot(result) };
   }
 
   context.subscriptions.push(vscode.commands.registerCommand(CREATE_COMMAND, async (target?: vscode.Uri | string): Promise<ScaffoldOutcome> => {

@@ -16,6 +16,7 @@ import { makeStandard } from './service/standard';
 import { Diagnostic, LintContext, OffsetEdit, Position, RuleSetting, Severity } from './service/types';
 import { ProjectLoader } from './project';
 import { ScaffoldResponse, runScaffold } from './scaffold';
+import { placedAtRoot } from './service/scaffold/placement';
 import { expandGlob, findDockerfiles, hasGlob } from './cli/files';
 import { FormatEnv, Report, Reported, atLeast, github, json, sarif, stylish } from './cli/format';
 
@@ -365,11 +366,7 @@ async function scaffoldCommand(args: string[], out: Out): Promise<number> {
   // a workspace member's Dockerfile at the root: another file name, another note, no context edit
   const atRoot = opts['at-root'] ? result.atRoot : undefined;
   if (opts['at-root'] && !atRoot) throw new UsageError(`--at-root: ${rel(pyproject)} is not a member of a uv workspace`);
-  if (atRoot) {
-    result.notes = result.notes.map((n) => (n === atRoot.memberNote ? atRoot.note : n));
-    result.projectEdits = result.projectEdits?.filter((e) => e.placement !== 'member');
-    delete result.buildContext;
-  }
+  if (atRoot) result = placedAtRoot(result);
   const target = toStdout ? undefined : path.resolve(cwd, outArg ?? path.join(dir, atRoot ? atRoot.dockerfile : 'Dockerfile'));
   if (atRoot && exists(target)) return 1;
   if (toStdout) out.stdout.push(result.dockerfile);

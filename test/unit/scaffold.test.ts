@@ -635,6 +635,18 @@ describe('scaffold: images that start (server/core fixes)', () => {
     assert.ok(excludedBy(parseDockerignore(text), 'services/api/.env') && excludedBy(parseDockerignore(text), 'services/api/Dockerfile.payments.docksmith'));
   });
 
+  it('placedAtRoot: the root note instead of the member note, member-only edits and the build context dropped; no root placement, no change', () => {
+    const { placedAtRoot } = require('../../server/src/service/scaffold/placement') as typeof import('../../server/src/service/scaffold/placement');
+    const r = { notes: ['a', 'member', 'b'], projectEdits: [{ title: 'gunicorn' }, { title: 'context', placement: 'member' as const }], buildContext: '../..', atRoot: { dockerfile: '../../Dockerfile.x', note: 'root', memberNote: 'member' } };
+    const placed = placedAtRoot(r);
+    assert.deepEqual(placed.notes, ['a', 'root', 'b']);
+    assert.deepEqual(placed.projectEdits, [{ title: 'gunicorn' }]);
+    assert.equal('buildContext' in placed, false);
+    assert.deepEqual(r.notes, ['a', 'member', 'b'], 'the answer itself is left as it was');
+    const plain = { notes: ['n'], buildContext: '..' };
+    assert.equal(placedAtRoot(plain), plain);
+  });
+
   it('a virtual workspace root (no [project]) is an error naming its members', () => {
     const root = '[tool.uv.workspace]\nmembers = ["services/*"]\n';
     assert.throws(() => scaffold(req(root, { 'services/api/pyproject.toml': '[project]\nname = "api"\nversion = "1"\n', 'services/worker/pyproject.toml': '[project]\nname = "worker"\nversion = "1"\n' })),
