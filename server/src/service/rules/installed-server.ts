@@ -29,8 +29,9 @@ export default defineRule({
     const installs = a.model.stages.filter((s) => a.feedsImage(s)).flatMap((s) => a.runs(s).flatMap((r) => a.depInstalls(r)));
     if (!installs.length) return; // the image installs nothing Docksmith can see: the server may come from the base image
     // a workspace member's dependencies are in its own pyproject.toml: only the lock tells what it brings
-    if (!py.lock && workspacePackages(installs).length) return;
-    const groups = installedGroups(installs);
+    const members = workspacePackages(installs);
+    if (!py.lock && members.length) return;
+    const groups = installedGroups(installs, members);
     const named = new Set(installs.flatMap((i) => i.args.map((w) => requirementWordName(w.value).replace(/[-_.]+/g, '-'))));
     const has = (pkg: string) => named.has(pkg)
       || py.dependencies.some((d) => d.name === pkg && groups(d.group))
@@ -44,7 +45,6 @@ export default defineRule({
     if (!wanted.length) return;
     const names = wanted.map((w) => w.pkg);
     const declared = a.facts.pyprojectPath ? 'pyproject.toml' : 'the requirements';
-    const members = workspacePackages(installs);
     const what = `The image runs gunicorn, but nothing installs ${names.map((n) => `\`${n}\``).join(' or ')} (${wanted.map((w) => w.why).join('; ')})`;
     report({
       ...programSpan(inv),
@@ -74,7 +74,7 @@ function workspacePackages(installs: DepInstall[]): string[] {
 }
 
 /** Which dependency groups the Dockerfile's installs bring (`main` always, unless only workspace members are installed). */
-function installedGroups(installs: DepInstall[]): (group: string) => boolean {
+function installedGroups(installs: DepInstall[], packages: string[]): (group: string) => boolean {
   const groups = new Set<string>(['main']);
   let all = false;
   let allPackages = false;
@@ -102,7 +102,7 @@ function installedGroups(installs: DepInstall[]): (group: string) => boolean {
   }
   // `uv sync --package <member>` installs that member and its closure instead of the root project:
   // the root's dependencies, extras and groups do not count then (--all-packages installs them all)
-  const members = workspacePackages(installs).map((m) => `package:${normalizeName(m)}`);
+  const members = packages.map((m) => `package:${normalizeName(m)}`);
   if (members.length && !allPackages) return (g) => all || members.includes(g);
   return (g) => all || groups.has(g) || (allPackages && g.startsWith('package:'));
 }
